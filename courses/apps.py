@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoursesConfig(AppConfig):
+    """Case-based courses and lessons (案例教学), enrolment and progress."""
+
+    name = "courses"
+    verbose_name = _("课程")

@@ -1,0 +1,46 @@
+"""Read-side queries of the learner core, shared by pages, the API and reports."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from learning.models import LearnerProfile, Organisation, User
+
+
+def learner_profile(user: User) -> LearnerProfile | None:
+    """The user's learner profile with its community, or None for staff-only accounts."""
+    return LearnerProfile.objects.select_related("organisation").filter(user=user).first()
+
+
+def organisation_path(organisation: Organisation) -> str:
+    return organisation.full_name
+
+
+def learners_in(organisation: Organisation | None) -> QuerySet[LearnerProfile]:
+    """Learners in an organisation's subtree (all learners for ``None``: prefecture-wide)."""
+    profiles = LearnerProfile.objects.select_related("user", "organisation")
+    if organisation is None:
+        return profiles
+    return profiles.filter(organisation__path__startswith=organisation.path)
+
+
+def organiser_scope(user: User) -> Organisation | None:
+    """The subtree an organiser manages; None means the whole prefecture.
+
+    Superusers see everything; a user who is not an organiser has no scope and gets
+    ``PermissionError`` so no report silently shows them the whole prefecture.
+    """
+    if user.is_superuser:
+        return None
+    organiser = getattr(user, "organiser", None)
+    if organiser is None:
+        raise PermissionError("not an organiser")
+    return organiser.organisation
+
+
+def points_summary(user: User) -> dict[str, int]:
+    """Total, this week's and this month's points.
+
+    The points ledger (issue 7) is not built yet, so everyone has zero points for now.
+    """
+    return {"total": 0, "week": 0, "month": 0}

@@ -1,0 +1,36 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from learning.admin_viewsets import LearnerViewSet, OrganisationViewSet, roster_import_view
+
+
+@hooks.register("register_admin_viewset")
+def register_learner_viewsets():
+    return [LearnerViewSet("learners"), OrganisationViewSet("organisations")]
+
+
+@hooks.register("register_admin_urls")
+def register_roster_import_url():
+    return [path("roster/import/", roster_import_view, name="roster_import")]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def register_roster_import_menu_item():
+    return PermissionMenuItem(
+        _("导入花名册"),
+        reverse("roster_import"),
+        icon_name="upload",
+        order=215,
+        permission="learning.add_learnerprofile",
+    )

@@ -1,0 +1,67 @@
+"""Shared fixtures: the Wagtail site, media in a temporary folder, and factories."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from learning.models import LearnerProfile, Organisation, User
+from learning.organisations import get_or_create_path
+from learning.sites import ensure_home_page
+
+PASSWORD = "correct-horse-9"
+_phones = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def home_page(db):
+    return ensure_home_page()
+
+
+@pytest.fixture
+def community(db) -> Organisation:
+    org, _ = get_or_create_path("清河县", "城关镇", "幸福里社区")
+    return org
+
+
+@pytest.fixture
+def make_learner(db, community):
+    def make(*, name: str = "张三", organisation: Organisation | None = None, **profile):
+        phone = f"137{next(_phones):08d}"
+        user = User.objects.create_user(phone=phone, name=name, password=PASSWORD)
+        LearnerProfile.objects.create(user=user, organisation=organisation or community, **profile)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def learner(make_learner) -> User:
+    return make_learner(name="李晓梅", exam_level="junior")
+
+
+@pytest.fixture
+def token_for():
+    from learning.accounts import issue_token
+
+    def make(user: User) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user).token}"}
+
+    return make

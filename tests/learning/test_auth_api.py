@@ -1,0 +1,88 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from learning.models import ApiToken
+from tests.conftest import PASSWORD
+
+
+def post_token(client, phone, password, **extra):
+    return client.post(
+        "/api/v1/auth/token",
+        data=json.dumps({"phone": phone, "password": password}),
+        content_type="application/json",
+        **extra,
+    )
+
+
+def test_token_login_with_phone_and_password(client, learner):
+    response = post_token(client, learner.phone, PASSWORD)
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"token", "expires_at"}
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+    assert me.status_code == 200 and me.json()["id"] == learner.pk
+
+
+def test_wrong_password_is_401_with_a_message(client, learner):
+    response = post_token(client, learner.phone, "nope")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "手机号或密码不正确。"}
+
+
+def test_repeated_failures_lock_the_phone_even_for_the_right_password(client, learner):
+    for _ in range(5):
+        assert post_token(client, learner.phone, "wrong").status_code == 401
+    locked = post_token(client, learner.phone, PASSWORD)
+    assert locked.status_code == 429
+    assert "15 分钟" in locked.json()["detail"]
+
+
+def test_many_phones_from_one_address_are_locked_out(client, settings, learner):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
+    for index in range(3):
+        post_token(client, f"1390000000{index}", "guess", REMOTE_ADDR="10.0.0.9")
+    assert post_token(client, learner.phone, PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 429
+    assert post_token(client, learner.phone, PASSWORD, REMOTE_ADDR="10.0.0.8").status_code == 200
+
+
+def test_site_login_shows_lockout_message(client, learner):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": learner.phone, "password": "bad"})
+    response = client.post("/accounts/login/", {"username": learner.phone, "password": PASSWORD})
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_is_throttled_too(client, learner):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": learner.phone, "password": "bad"})
+    response = client.post("/admin/login/", {"username": learner.phone, "password": PASSWORD})
+    assert "登录失败次数过多" in response.content.decode()
+
+
+def test_missing_or_bad_token_is_401_json(client, db):
+    assert client.get("/api/v1/me").status_code == 401
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def test_expired_token_is_refused(client, learner, token_for):
+    headers = token_for(learner)
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/v1/me", **headers).status_code == 401
+
+
+def test_malformed_body_is_422_with_detail(client, db):
+    response = client.post("/api/v1/auth/token", data="{}", content_type="application/json")
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)
+
+
+@pytest.mark.django_db
+def test_session_login_reaches_the_api(client, learner):
+    client.force_login(learner)
+    assert client.get("/api/v1/me").json()["name"] == "李晓梅"

@@ -1,0 +1,89 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from learning.models import LearnerProfile, Organisation, User
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_home_page_renders_in_chinese_with_navigation(client, home_page):
+    html = client.get("/").content.decode()
+    assert "社工学堂" in html and "讲师团" in html and "积分排名" in html
+    assert 'lang="zh-hans"' in html
+
+
+def test_english_is_available_through_the_language_switch(client, home_page):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_learner_logs_in_on_the_site_by_phone(client, home_page, learner):
+    response = client.post("/accounts/login/", {"username": learner.phone, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "李晓梅" in client.get("/").content.decode()
+
+
+def test_staff_log_in_to_wagtail_admin_by_phone(client, db):
+    User.objects.create_superuser(phone="13800000000", name="管理员", password=PASSWORD)
+    response = client.post("/admin/login/", {"username": "138 0000 0000", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_creates_nothing_new(home_page):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (User.objects.count(), Organisation.objects.count(), LearnerProfile.objects.count())
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        LearnerProfile.objects.count(),
+    ) == counts
+    assert Organisation.objects.filter(kind="community").count() == 15
+    assert 190 <= LearnerProfile.objects.count() <= 220
+    for phone in ["13800000000", "13800000001", "13800000002", "13800000003"]:
+        assert User.objects.get(phone=phone).check_password("xuetang2026")
+
+
+def test_makemigrations_check_is_clean():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "learning.settings.test"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "learning.settings.production",
+        "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2Lm9" * 6,
+        "ALLOWED_HOSTS": "xuetang.example.cn",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_q_cluster_retry_must_exceed_timeout(settings):
+    from learning.checks import q_cluster_retry_exceeds_timeout
+
+    settings.Q_CLUSTER = {"timeout": 120, "retry": 60}
+    assert [e.id for e in q_cluster_retry_exceeds_timeout(None)] == ["learning.E001"]
+    settings.Q_CLUSTER = {"timeout": 120, "retry": 180}
+    assert q_cluster_retry_exceeds_timeout(None) == []
