@@ -14,9 +14,9 @@ class LearningConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks  # noqa: F401  (registers system checks)
-        from .roles import ensure_roles
+        from .baseline import ensure_baseline
 
-        post_migrate.connect(ensure_roles, sender=self)
+        post_migrate.connect(ensure_baseline, sender=self)
 
 
 class LearningUsersAppConfig(WagtailUsersAppConfig):

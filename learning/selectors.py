@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from learning.models import LearnerProfile, Organisation, User
+from django.db.models import Q, QuerySet, Sum
+
+from learning.models import LearnerProfile, LedgerEntry, Organisation, User
 
 
 def learner_profile(user: User) -> LearnerProfile | None:
@@ -38,9 +40,17 @@ def organiser_scope(user: User) -> Organisation | None:
     return organiser.organisation
 
 
-def points_summary(user: User) -> dict[str, int]:
-    """Total, this week's and this month's points.
 
-    The points ledger (issue 7) is not built yet, so everyone has zero points for now.
-    """
-    return {"total": 0, "week": 0, "month": 0}
+def points_summary(user: User) -> dict[str, int]:
+    """Total, this week's (from Monday) and this month's points, local time."""
+    from learning.points import local_day_start
+
+    today = local_day_start()
+    week_start = today - timedelta(days=today.weekday())
+    month_start = today.replace(day=1)
+    totals = LedgerEntry.objects.filter(learner=user).aggregate(
+        total=Sum("points"),
+        week=Sum("points", filter=Q(created_at__gte=week_start)),
+        month=Sum("points", filter=Q(created_at__gte=month_start)),
+    )
+    return {name: value or 0 for name, value in totals.items()}

@@ -2,6 +2,7 @@
 
 from .organisations import Organisation
 from .pages import HomePage
+from .points import LedgerEntry, PointAction, PointRule
 from .profiles import LearnerProfile, Organiser
 from .tokens import ApiToken
 from .users import User
@@ -9,8 +10,11 @@ from .users import User
 __all__ = [
     "ApiToken",
     "HomePage",
+    "LedgerEntry",
     "LearnerProfile",
     "Organisation",
     "Organiser",
+    "PointAction",
+    "PointRule",
     "User",
 ]

@@ -20,3 +20,16 @@ def test_openapi_and_docs_are_served(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/auth/token" in schema["paths"] and "/api/v1/me" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_me_points_come_from_the_ledger(client, learner, token_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learning.points import award
+
+    award(learner=learner, action="course_completed", key="c1")
+    award(learner=learner, action="course_completed", key="c2", now=timezone.now() - timedelta(days=70))
+    points = client.get("/api/v1/me", **token_for(learner)).json()["points"]
+    assert points == {"total": 20, "week": 10, "month": 10}
