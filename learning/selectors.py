@@ -40,7 +40,6 @@ def organiser_scope(user: User) -> Organisation | None:
     return organiser.organisation
 
 
-
 def points_summary(user: User) -> dict[str, int]:
     """Total, this week's (from Monday) and this month's points, local time."""
     from learning.points import local_day_start

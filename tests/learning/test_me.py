@@ -30,6 +30,11 @@ def test_me_points_come_from_the_ledger(client, learner, token_for):
     from learning.points import award
 
     award(learner=learner, action="course_completed", key="c1")
-    award(learner=learner, action="course_completed", key="c2", now=timezone.now() - timedelta(days=70))
+    award(
+        learner=learner,
+        action="course_completed",
+        key="c2",
+        now=timezone.now() - timedelta(days=70),
+    )
     points = client.get("/api/v1/me", **token_for(learner)).json()["points"]
     assert points == {"total": 20, "week": 10, "month": 10}
