@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from learning import selectors
 from learning.admin_viewsets import LearnerViewSet, OrganisationViewSet, roster_import_view
+from learning.home_panels import HOOK as HOME_PANELS
+from learning.home_panels import HomePanel
 
 
 @hooks.register("register_admin_viewset")
@@ -33,4 +36,13 @@ def register_roster_import_menu_item():
         icon_name="upload",
         order=215,
         permission="learning.add_learnerprofile",
+    )
+
+
+@hooks.register(HOME_PANELS)
+def points_home_panel(request):
+    return HomePanel(
+        order=40,
+        template="learning/panels/points.html",
+        context={"points": selectors.points_summary(request.user)},
     )

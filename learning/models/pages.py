@@ -17,3 +17,10 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("首页")
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.home_panels import panels_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["panels"] = panels_for(request) if request.user.is_authenticated else []
+        return context

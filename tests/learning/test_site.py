@@ -87,3 +87,15 @@ def test_q_cluster_retry_must_exceed_timeout(settings):
     assert [e.id for e in q_cluster_retry_exceeds_timeout(None)] == ["learning.E001"]
     settings.Q_CLUSTER = {"timeout": 120, "retry": 180}
     assert q_cluster_retry_exceeds_timeout(None) == []
+
+
+def test_home_shows_the_learners_points_panel(
+    client, home_page, learner, django_assert_max_num_queries
+):
+    from learning.points import award
+
+    award(learner=learner, action="course_completed", key="c1")
+    client.force_login(learner)
+    with django_assert_max_num_queries(12):
+        html = client.get("/").content.decode()
+    assert "我的积分" in html and ">10<" in html
