@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -20,6 +21,10 @@ class LedgerEntryOut(Schema):
     points: int
     created_at: datetime
     note: str
+
+    @staticmethod
+    def resolve_created_at(obj) -> datetime:
+        return timezone.localtime(obj.created_at)
 
 
 class LearnerRef(Schema):

@@ -10,7 +10,7 @@ whatever the number of learners or ledger rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -115,8 +115,10 @@ def _scope_filter(scope: str, organisation: Organisation | None) -> Q:
     return Q(**{f"{scope}_id": organisation.pk})
 
 
-def _totals(period: str, scope: str, organisation: Organisation | None) -> QuerySet[PointTotal]:
-    start = period_starts()[period]
+def _totals(
+    period: str, scope: str, organisation: Organisation | None, now: datetime | None
+) -> QuerySet[PointTotal]:
+    start = period_starts(now)[period]
     return PointTotal.objects.filter(_scope_filter(scope, organisation), period=period).filter(
         period_start=start
     )
@@ -143,12 +145,16 @@ def leaderboard(
     page: int = 1,
     page_size: int = 50,
     near: int = 2,
+    now: datetime | None = None,
 ) -> Leaderboard:
-    """One page of a leaderboard, the viewer's own standing and the learners around them."""
+    """One page of a leaderboard, the viewer's own standing and the learners around them.
+
+    ``now`` picks the week or month shown (the current one by default).
+    """
     check_period(period)
     home = home_organisation(viewer)
     scope, organisation = resolve_scope(home=home, scope=scope, organisation_id=organisation_id)
-    totals = _totals(period, scope, organisation)
+    totals = _totals(period, scope, organisation, now)
     in_scope = home is not None and (
         organisation is None or home.path.startswith(organisation.path)
     )
@@ -234,7 +240,7 @@ class RankedOrganisation:
 
 
 def organisation_ranking(
-    *, period: str, level: str, home: Organisation | None = None
+    *, period: str, level: str, home: Organisation | None = None, now: datetime | None = None
 ) -> list[RankedOrganisation]:
     """Organisations of one level ranked by average points per member (then total).
 
@@ -255,7 +261,7 @@ def organisation_ranking(
         .order_by()
     ):
         members[path[:prefix]] = members.get(path[:prefix], 0) + count
-    start = period_starts()[period]
+    start = period_starts(now)[period]
     totals = dict(
         PointTotal.objects.filter(period=period, period_start=start, **{f"{level}__isnull": False})
         .values_list(f"{level}_id")
