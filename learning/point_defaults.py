@@ -17,7 +17,7 @@ DEFAULT_RULES: dict[str, tuple[int, int]] = {
 
 #: All-time points -> level badge (等级称号) shown to learners, lowest first.
 BADGES: list[tuple[int, str]] = [
-    (50, "学习新星"),
-    (200, "学习标兵"),
-    (500, "学习达人"),
+    (100, "学习新星"),
+    (300, "学习标兵"),
+    (600, "学习达人"),
 ]

@@ -74,16 +74,16 @@ def test_my_points_page_shows_history_ranks_badge_and_streak(
     html = response.content.decode()
     assert "我的积分" in html and "完成课程" in html and "第0门课" in html and "-2" in html
     assert "连续学习天数" in html
-    assert "再得 22 分成为“学习新星”" in html  # 28 points, the first badge is at 50
+    assert "再得 72 分成为“学习新星”" in html  # 28 points, the first badge is at 100
     assert "第 1 名" in html  # all time, in the community: 28 beats everyone's 2 or 12
 
 
 def test_badges_follow_the_thresholds():
     from learning.leaderboards import badge_for
 
-    assert badge_for(0) == ("", "学习新星", 50)
-    assert badge_for(50) == ("学习新星", "学习标兵", 150)
-    assert badge_for(499) == ("学习标兵", "学习达人", 1)
+    assert badge_for(0) == ("", "学习新星", 100)
+    assert badge_for(100) == ("学习新星", "学习标兵", 200)
+    assert badge_for(599) == ("学习标兵", "学习达人", 1)
     assert badge_for(9999) == ("学习达人", "", 0)
 
 
