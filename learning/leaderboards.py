@@ -9,9 +9,11 @@ whatever the number of learners or ledger rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -246,10 +248,25 @@ def organisation_ranking(
 
     Members are all learners in the organisation's subtree, including those with no points
     this period, so a community is not ranked higher for having fewer active learners on
-    its books. Three queries: organisations, members per community, points per organisation.
+    its books. Served from the cache for up to
+    ``settings.POINTS_ORGANISATION_RANKING_CACHE_SECONDS`` (it aggregates a whole period);
+    otherwise three queries: organisations, members per community, points per organisation.
     """
     check_period(period)
     check_level(level)
+    start = period_starts(now)[period]
+    cache_key = f"points:organisation-ranking:{level}:{period}:{start.isoformat()}"
+    ranking = cache.get(cache_key)
+    if ranking is None:
+        ranking = _rank_organisations(level=level, period=period, start=start)
+        cache.set(cache_key, ranking, settings.POINTS_ORGANISATION_RANKING_CACHE_SECONDS)
+    if home is None:
+        return ranking
+    mine = home.path[: Organisation.steplen * DEPTH[level]]
+    return [replace(item, is_mine=item.organisation.path == mine) for item in ranking]
+
+
+def _rank_organisations(*, level: str, period: str, start: date) -> list[RankedOrganisation]:
     prefix = Organisation.steplen * DEPTH[level]
     organisations = {
         org.path: org for org in Organisation.objects.filter(kind=level).order_by("path")
@@ -261,14 +278,12 @@ def organisation_ranking(
         .order_by()
     ):
         members[path[:prefix]] = members.get(path[:prefix], 0) + count
-    start = period_starts(now)[period]
     totals = dict(
         PointTotal.objects.filter(period=period, period_start=start, **{f"{level}__isnull": False})
         .values_list(f"{level}_id")
         .annotate(total=Sum("points"))
         .order_by()
     )
-    mine = home.path[:prefix] if home is not None else None
     scored = []
     for path, org in organisations.items():
         count = members.get(path, 0)
@@ -289,7 +304,6 @@ def organisation_ranking(
                 members=count,
                 total_points=total,
                 average_points=average,
-                is_mine=org.path == mine,
             )
         )
     return ranking

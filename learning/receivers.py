@@ -10,7 +10,7 @@ def award_daily_login(sender, request, user, **kwargs) -> None:
     points.record_daily_login(user=user)
 
 
-def follow_learner_move(sender, instance, raw=False, **kwargs) -> None:
+def follow_learner_move(sender, instance, created=False, raw=False, **kwargs) -> None:
     """A learner moved to another community: their totals move with them."""
-    if not raw:
+    if not (raw or created):
         points.move_totals(profile=instance)

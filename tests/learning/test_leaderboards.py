@@ -2,6 +2,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 
 from learning.leaderboards import LeaderboardError, leaderboard, my_standing, organisation_ranking
 from learning.organisations import get_or_create_path
@@ -228,3 +229,17 @@ def test_my_standing_lists_my_rank_in_each_scope(people, django_assert_max_num_q
         standing = my_standing(people["a2"])
     assert standing.points["all"] == 10
     assert standing.ranks["all"] == {"all": 5, "county": 5, "street": 3, "community": 2}
+
+
+def test_organisation_ranking_is_cached_for_a_short_while(
+    people, settings, django_assert_num_queries
+):
+    organisation_ranking(period="all", level="county", now=NOW)
+    give(people["d1"], 100)
+    with django_assert_num_queries(0):
+        cached = organisation_ranking(period="all", level="county", now=NOW)
+    assert cached[0].organisation.name == "清河县"  # the cached answer, up to the TTL old
+    settings.POINTS_ORGANISATION_RANKING_CACHE_SECONDS = 0
+    cache.clear()
+    live = organisation_ranking(period="all", level="county", now=NOW)
+    assert live[0].organisation.name == "临江区"
