@@ -188,9 +188,9 @@ def leaderboard(
     if rows and offset:
         wanted.add(rows[0].points)
     counts = totals.aggregate(
-        count=Count("pk"),
+        count=Count("points"),
         **{
-            f"above_{index}": Count("pk", filter=Q(points__gt=value))
+            f"above_{index}": Count("points", filter=Q(points__gt=value))
             for index, value in enumerate(sorted(wanted))
         },
     )
@@ -372,10 +372,10 @@ def my_standing(viewer: User) -> MyStanding:
         ranks[period] = dict.fromkeys(SCOPES)
         if home is None:
             continue
-        filters = {"all": Count("pk")}
+        filters = {"all": Count("points")}
         for scope in LEVELS:
             if places[f"{scope}_id"] is not None:
-                filters[scope] = Count("pk", filter=Q(**{f"{scope}_id": places[f"{scope}_id"]}))
+                filters[scope] = Count("points", filter=Q(**{f"{scope}_id": places[f"{scope}_id"]}))
         above = PointTotal.objects.filter(
             period=period,
             period_start=starts[period],

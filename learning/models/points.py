@@ -123,7 +123,11 @@ class PointTotal(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["period", "period_start", "-points", "learner"], name="pt_all"),
+            # community too, so "everyone with a community" is answered from the index alone.
+            models.Index(
+                fields=["period", "period_start", "-points", "learner", "community"],
+                name="pt_all",
+            ),
             models.Index(
                 fields=["period", "period_start", "county", "-points", "learner"], name="pt_county"
             ),
