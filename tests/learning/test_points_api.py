@@ -114,3 +114,12 @@ def test_leaderboard_request_is_a_handful_of_queries(
     with django_assert_max_num_queries(8):
         body = client.get("/api/v1/leaderboards?scope=street", **headers).json()
     assert len(body["items"]) == 50 and body["me"]["rank"] == 61
+
+
+def test_points_routes_are_in_the_openapi_schema(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/points/history",
+        "/api/v1/leaderboards",
+        "/api/v1/leaderboards/organisations",
+    } <= set(paths)
