@@ -167,35 +167,70 @@ def leaderboard(
             offset : offset + page_size
         ]
     )
-    above: list[PointTotal] = []
-    below: list[PointTotal] = []
-    if in_scope and near:
-        # The viewer's place in the order (-points, learner id), even with no row yet.
-        nearby = totals.select_related("learner", "community").exclude(learner=viewer)
-        above = list(
-            nearby.filter(
-                Q(points__gt=my_points) | Q(points=my_points, learner_id__lt=viewer.pk)
-            ).order_by("points", "-learner_id")[:near]
-        )[::-1]
-        below = list(
-            nearby.filter(
-                Q(points__lt=my_points) | Q(points=my_points, learner_id__gt=viewer.pk)
-            ).order_by("-points", "learner_id")[:near]
-        )
+    above, below = _neighbours(totals, viewer, my_points, near) if in_scope else ([], [])
     wanted = {row.points for row in above + below}
     if in_scope:
         wanted.add(my_points)
     if rows and offset:
         wanted.add(rows[0].points)
+    count, rank_of = _count_and_ranks(totals, wanted)
+    my_rank = rank_of[my_points] if in_scope else None
+    near_me = [_ranked(row, rank_of[row.points], viewer) for row in above]
+    if in_scope and near:
+        me = RankedLearner(my_rank, viewer.pk, viewer.name, home.pk, home.name, my_points, True)
+        near_me.append(me)
+    near_me += [_ranked(row, rank_of[row.points], viewer) for row in below]
+    return Leaderboard(
+        period=period,
+        scope=scope,
+        organisation=organisation,
+        items=_rank_page(rows, offset, rank_of, viewer),
+        count=count,
+        my_rank=my_rank,
+        my_points=my_points,
+        near_me=near_me,
+    )
+
+
+def _neighbours(
+    totals: QuerySet[PointTotal], viewer: User, my_points: int, near: int
+) -> tuple[list[PointTotal], list[PointTotal]]:
+    """The ``near`` learners just above and just below the viewer, best first.
+
+    The viewer's place is taken in the order (-points, learner id), so it is defined even
+    when they have no points (no row) yet; ties keep a stable order.
+    """
+    if not near:
+        return [], []
+    nearby = totals.select_related("learner", "community").exclude(learner=viewer)
+    above = nearby.filter(Q(points__gt=my_points) | Q(points=my_points, learner_id__lt=viewer.pk))
+    below = nearby.filter(Q(points__lt=my_points) | Q(points=my_points, learner_id__gt=viewer.pk))
+    return (
+        list(above.order_by("points", "-learner_id")[:near])[::-1],
+        list(below.order_by("-points", "learner_id")[:near]),
+    )
+
+
+def _count_and_ranks(totals: QuerySet[PointTotal], values: set[int]) -> tuple[int, dict[int, int]]:
+    """How many are ranked, and the rank of each points value (1 + how many have more)."""
+    ordered = sorted(values)
     counts = totals.aggregate(
         count=Count("points"),
         **{
             f"above_{index}": Count("points", filter=Q(points__gt=value))
-            for index, value in enumerate(sorted(wanted))
+            for index, value in enumerate(ordered)
         },
     )
-    rank_of = {value: counts[f"above_{index}"] + 1 for index, value in enumerate(sorted(wanted))}
-    items = []
+    return counts["count"], {
+        value: counts[f"above_{index}"] + 1 for index, value in enumerate(ordered)
+    }
+
+
+def _rank_page(
+    rows: list[PointTotal], offset: int, rank_of: dict[int, int], viewer: User
+) -> list[RankedLearner]:
+    """Competition ranks down a page: a tie repeats the rank, the next one skips (1, 1, 3)."""
+    items: list[RankedLearner] = []
     for index, row in enumerate(rows):
         if index == 0:
             rank = rank_of[row.points] if offset else 1
@@ -204,31 +239,7 @@ def leaderboard(
         else:
             rank = offset + index + 1
         items.append(_ranked(row, rank, viewer))
-    my_rank = rank_of[my_points] if in_scope else None
-    near_me = [_ranked(row, rank_of[row.points], viewer) for row in above]
-    if in_scope and near:
-        near_me.append(
-            RankedLearner(
-                rank=my_rank,
-                learner_id=viewer.pk,
-                name=viewer.name,
-                organisation_id=home.pk,
-                organisation_name=home.name,
-                points=my_points,
-                is_me=True,
-            )
-        )
-    near_me += [_ranked(row, rank_of[row.points], viewer) for row in below]
-    return Leaderboard(
-        period=period,
-        scope=scope,
-        organisation=organisation,
-        items=items,
-        count=counts["count"],
-        my_rank=my_rank,
-        my_points=my_points,
-        near_me=near_me,
-    )
+    return items
 
 
 @dataclass(frozen=True)
