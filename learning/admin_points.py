@@ -7,7 +7,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,16 +17,26 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from learning.admin_viewsets import scoped_learners
+from learning.admin_viewsets import scope_of, scoped_learners
 from learning.models import LedgerEntry, PointRule, User
 from learning.phone import normalise_phone
 from learning.points import adjust_points
+
+
+class PointRuleEditView(generic.EditView):
+    """Rules apply to the whole prefecture, so only prefecture-wide organisers change them."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if scope_of(request) is not None:
+            raise PermissionDenied(gettext("积分规则全市统一，只有全市范围的组织者可以修改。"))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class PointRuleViewSet(ModelViewSet):
     """Points, daily cap and on/off per action; the actions themselves are fixed in code."""
 
     model = PointRule
+    edit_view_class = PointRuleEditView
     icon = "pick"
     menu_label = _("积分规则")
     menu_order = 230

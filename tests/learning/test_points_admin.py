@@ -9,20 +9,30 @@ from learning.organisations import get_or_create_path
 from learning.points import award
 
 
+def make_organiser(phone, organisation):
+    user = User.objects.create_user(phone=phone, name="王建国", password="pw")
+    user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    Organiser.objects.create(user=user, organisation=organisation)
+    return user
+
+
 @pytest.fixture
 def organiser(db, community):
-    user = User.objects.create_user(phone="13800000002", name="王建国", password="pw")
-    user.groups.add(Group.objects.get(name=roles.ORGANISERS))
-    Organiser.objects.create(user=user, organisation=community.get_parent())
-    return user
+    """A street office (街镇) organiser."""
+    return make_organiser("13800000002", community.get_parent())
+
+
+@pytest.fixture
+def prefecture_organiser(db):
+    return make_organiser("13800000012", None)
 
 
 def form_token(html: str) -> str:
     return re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
 
 
-def test_organiser_edits_a_rule_and_award_follows_it(client, organiser, learner):
-    client.force_login(organiser)
+def test_organiser_edits_a_rule_and_award_follows_it(client, prefecture_organiser, learner):
+    client.force_login(prefecture_organiser)
     rule = PointRule.objects.get(action="lesson_completed")
     response = client.post(
         f"/admin/point_rules/edit/{rule.pk}/",
@@ -33,14 +43,26 @@ def test_organiser_edits_a_rule_and_award_follows_it(client, organiser, learner)
     assert got == [3, 3, 3, 0]
 
 
-def test_organiser_switches_a_rule_off(client, organiser, learner):
-    client.force_login(organiser)
+def test_organiser_switches_a_rule_off(client, prefecture_organiser, learner):
+    client.force_login(prefecture_organiser)
     rule = PointRule.objects.get(action="course_completed")
     client.post(
         f"/admin/point_rules/edit/{rule.pk}/",
         {"action": "course_completed", "points": "10", "daily_cap": "0"},
     )
     assert award(learner=learner, action="course_completed", key="c1") == 0
+
+
+def test_street_organiser_may_read_but_not_change_the_rules(client, organiser, learner):
+    client.force_login(organiser)
+    assert "完成课时" in client.get("/admin/point_rules/").content.decode()
+    rule = PointRule.objects.get(action="lesson_completed")
+    client.post(
+        f"/admin/point_rules/edit/{rule.pk}/",
+        {"action": "lesson_completed", "points": "50", "daily_cap": "0", "active": "on"},
+    )
+    rule.refresh_from_db()
+    assert rule.points == 2
 
 
 def test_manual_adjustment_adds_a_ledger_row_with_reason_and_organiser(client, organiser, learner):
