@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from learning.accounts import user_for_token
+from learning.points import record_daily_login
 
 
 class BearerToken(HttpBearer):
@@ -21,6 +22,8 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            # App clients keep a token for weeks instead of logging in each day.
+            record_daily_login(user=user)
         return user
 
 
@@ -80,6 +83,7 @@ def on_http_error(request, exc: HttpError):
 
 api.add_router("/", "learning.api_auth.router")
 api.add_router("/", "learning.api_me.router")
+api.add_router("/", "learning.api_points.router")
 api.add_router("/", "lecturers.api.router")
 api.add_router("/", "exams.api.router")
 api.add_router("/", "courses.api.router")

@@ -11,12 +11,22 @@ class LearningConfig(AppConfig):
     verbose_name = _("学习者核心")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate, post_save
 
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import (
+            checks,  # noqa: F401  (registers system checks)
+            receivers,
+        )
         from .baseline import ensure_baseline
 
         post_migrate.connect(ensure_baseline, sender=self)
+        user_logged_in.connect(receivers.award_daily_login, dispatch_uid="points_daily_login")
+        post_save.connect(
+            receivers.follow_learner_move,
+            sender="learning.LearnerProfile",
+            dispatch_uid="points_follow_learner_move",
+        )
 
 
 class LearningUsersAppConfig(WagtailUsersAppConfig):

@@ -14,3 +14,10 @@ DEFAULT_RULES: dict[str, tuple[int, int]] = {
     "streak_bonus": (5, 5),
     "manual_adjustment": (0, 0),
 }
+
+#: All-time points -> level badge (等级称号) shown to learners, lowest first.
+BADGES: list[tuple[int, str]] = [
+    (100, "学习新星"),
+    (300, "学习标兵"),
+    (600, "学习达人"),
+]

@@ -7,13 +7,26 @@ transaction, so double submits, retried tasks and parallel requests never award 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import DateField, F, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from learning.models import LedgerEntry, PointAction, PointRule, User
+from learning.models import (
+    LearnerProfile,
+    LedgerEntry,
+    Organisation,
+    PointAction,
+    PointPeriod,
+    PointRule,
+    PointTotal,
+    User,
+)
 from learning.point_defaults import DEFAULT_RULES
 
 
@@ -65,13 +78,14 @@ def award(
         return 0
     value = rule.points if points is None else points
     full_key = ledger_key(learner=learner, action=action, key=key)
+    moment = now or timezone.now()
     with transaction.atomic():
         # Serialise awards per learner so two parallel requests cannot both pass the cap.
         User.objects.select_for_update().filter(pk=learner.pk).first()
         if LedgerEntry.objects.filter(key=full_key).exists():
             return 0
         if rule.daily_cap and value > 0:
-            start = local_day_start(now)
+            start = local_day_start(moment)
             earned = (
                 LedgerEntry.objects.filter(
                     learner=learner,
@@ -81,7 +95,7 @@ def award(
                 ).aggregate(total=Sum("points"))["total"]
                 or 0
             )
-            value = max(0, min(value, rule.daily_cap - earned))
+            value = _within_cap(rule, value, earned)
             if value == 0:
                 return 0
         try:
@@ -93,8 +107,360 @@ def award(
                     key=full_key,
                     note=note[:200],
                     created_by=by,
-                    created_at=now or timezone.now(),
+                    created_at=moment,
                 )
         except IntegrityError:
             return 0  # a parallel request with the same key won
+        _add_to_totals(learner=learner, points=value, moment=moment)
     return value
+
+
+def _within_cap(rule: PointRule, value: int, earned: int) -> int:
+    """What is left of the rule's daily cap for a positive award (0 when used up)."""
+    if not rule.daily_cap or value <= 0:
+        return value
+    return max(0, min(value, rule.daily_cap - earned))
+
+
+@dataclass(frozen=True)
+class PendingAward:
+    """One event for :func:`award_history`: what happened, its key and when."""
+
+    action: str
+    key: str
+    at: datetime
+    points: int | None = None
+    note: str = ""
+
+
+def award_history(*, learner: User, events: Iterable[PendingAward]) -> int:
+    """Award many events of one learner at once, as ``award`` would one by one in time order.
+
+    The same rules, idempotency keys and daily caps apply, but the rules, the keys already
+    awarded and the day's earlier points are read once for the whole batch, and rows and
+    totals are written in bulk: a few queries per learner instead of several per event.
+    For demo histories, imports and back-filling. Returns the points awarded.
+    """
+    pending = sorted(events, key=lambda event: event.at)
+    unknown = {event.action for event in pending} - set(PointAction.values)
+    if unknown:
+        raise UnknownAction(", ".join(sorted(unknown)))
+    if not pending:
+        return 0
+    rules = {action: rule_for(action) for action in {event.action for event in pending}}
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=learner.pk).first()
+        keys = {
+            event: ledger_key(learner=learner, action=event.action, key=event.key)
+            for event in pending
+        }
+        taken = set(LedgerEntry.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        earned: dict[tuple[str, datetime], int] = {}
+        capped = [action for action, rule in rules.items() if rule.daily_cap]
+        first_day = local_day_start(pending[0].at)
+        last_day = local_day_start(pending[-1].at) + timedelta(days=1)
+        for action, at, points in LedgerEntry.objects.filter(
+            learner=learner, action__in=capped, created_at__gte=first_day, created_at__lt=last_day
+        ).values_list("action", "created_at", "points"):
+            day = (action, local_day_start(at))
+            earned[day] = earned.get(day, 0) + points
+        rows = []
+        for event in pending:
+            rule = rules[event.action]
+            if not rule.active or keys[event] in taken:
+                continue
+            taken.add(keys[event])
+            day = (event.action, local_day_start(event.at))
+            value = _within_cap(
+                rule, rule.points if event.points is None else event.points, earned.get(day, 0)
+            )
+            if value == 0:
+                continue
+            earned[day] = earned.get(day, 0) + value
+            rows.append(
+                LedgerEntry(
+                    learner=learner,
+                    action=event.action,
+                    points=value,
+                    key=keys[event],
+                    note=event.note[:200],
+                    created_at=event.at,
+                )
+            )
+        LedgerEntry.objects.bulk_create(rows)
+        deltas: dict[tuple[str, date], int] = {}
+        for row in rows:
+            for period, start in period_starts(row.created_at).items():
+                deltas[(period, start)] = deltas.get((period, start), 0) + row.points
+        _add_deltas_to_totals(learner=learner, deltas=deltas)
+    return sum(row.points for row in rows)
+
+
+def period_starts(moment: datetime | None = None) -> dict[str, date]:
+    """The first local day of the week (Monday), month and all time that ``moment`` is in."""
+    day = timezone.localtime(moment or timezone.now(), timezone.get_default_timezone()).date()
+    return {
+        PointPeriod.WEEK: day - timedelta(days=day.weekday()),
+        PointPeriod.MONTH: day.replace(day=1),
+        PointPeriod.ALL: PointTotal.ALL_TIME_START,
+    }
+
+
+def totals_at(moment: datetime | None = None) -> Q:
+    """Filter for the week, month and all-time total rows that ``moment`` counts towards."""
+    match = Q()
+    for period, start in period_starts(moment).items():
+        match |= Q(period=period, period_start=start)
+    return match
+
+
+def organisation_columns(organisation: Organisation | None) -> dict[str, int | None]:
+    """The county, street and community ids a learner's totals are filed under."""
+    columns: dict[str, int | None] = {"county_id": None, "street_id": None, "community_id": None}
+    if organisation is None:
+        return columns
+    prefixes = {
+        organisation.path[: Organisation.steplen * depth]: name
+        for depth, name in ((1, "county_id"), (2, "street_id"), (3, "community_id"))
+        if depth <= organisation.depth
+    }
+    for path, pk in Organisation.objects.filter(path__in=prefixes).values_list("path", "pk"):
+        columns[prefixes[path]] = pk
+    return columns
+
+
+def _add_to_totals(*, learner: User, points: int, moment: datetime) -> None:
+    """Add an award to the learner's week, month and all-time totals.
+
+    Runs inside ``award``'s transaction after the per-learner lock, so the rows cannot be
+    created twice; the increment is done by the database (``F``), never read-modify-write.
+    """
+    starts = period_starts(moment)
+    rows = PointTotal.objects.filter(totals_at(moment), learner=learner)
+    if rows.update(points=F("points") + points) == len(starts):
+        return
+    existing = set(rows.values_list("period", flat=True))
+    places = _places_of(learner)
+    PointTotal.objects.bulk_create(
+        PointTotal(learner=learner, period=period, period_start=start, points=points, **places)
+        for period, start in starts.items()
+        if period not in existing
+    )
+
+
+def _places_of(learner: User) -> dict[str, int | None]:
+    profile = LearnerProfile.objects.select_related("organisation").filter(user=learner).first()
+    return organisation_columns(profile.organisation if profile else None)
+
+
+def _add_deltas_to_totals(*, learner: User, deltas: dict[tuple[str, date], int]) -> None:
+    """Add many (period, start) -> points at once; the caller holds the learner's lock."""
+    if not deltas:
+        return
+    match = Q()
+    for period, start in deltas:
+        match |= Q(period=period, period_start=start)
+    existing = {
+        (row.period, row.period_start): row
+        for row in PointTotal.objects.filter(match, learner=learner)
+    }
+    for key, row in existing.items():
+        row.points += deltas[key]
+    PointTotal.objects.bulk_update(existing.values(), ["points"])
+    missing = [key for key in deltas if key not in existing]
+    if missing:
+        places = _places_of(learner)
+        PointTotal.objects.bulk_create(
+            PointTotal(
+                learner=learner,
+                period=period,
+                period_start=start,
+                points=deltas[(period, start)],
+                **places,
+            )
+            for period, start in missing
+        )
+
+
+def move_totals(*, profile: LearnerProfile) -> None:
+    """File a learner's totals under their (new) organisation, so scoped rankings follow."""
+    places = organisation_columns(profile.organisation)
+    PointTotal.objects.filter(learner_id=profile.user_id).exclude(**places).update(**places)
+
+
+def adjust_points(*, learner: User, points: int, reason: str, by: User, key: str) -> int:
+    """An organiser's manual adjustment (人工调整): a new ledger row, never an edit.
+
+    ``key`` comes from the form that was shown, so submitting the same form twice adjusts once.
+    """
+    if points == 0:
+        raise ValueError("points must not be zero")
+    return award(
+        learner=learner,
+        action=PointAction.MANUAL_ADJUSTMENT,
+        key=f"manual:{key}",
+        points=points,
+        note=reason,
+        by=by,
+    )
+
+
+def record_daily_login(*, user: User, now: datetime | None = None) -> int:
+    """Award a learner the day's log-in points (每日登录) the first time they are seen today.
+
+    Called on every site log-in and every token-authenticated API request, so a cache entry
+    per learner and local day makes all but the first call of the day free.
+    """
+    moment = now or timezone.now()
+    day = timezone.localtime(moment, timezone.get_default_timezone()).date().isoformat()
+    seen_key = f"points:login:{user.pk}:{day}"
+    if cache.get(seen_key):
+        return 0
+    awarded = 0
+    if LearnerProfile.objects.filter(user=user).exists():
+        awarded = award(learner=user, action=PointAction.DAILY_LOGIN, key=day, now=moment)
+    cache.set(seen_key, True, 60 * 60 * 25)
+    return awarded
+
+
+@dataclass
+class RebuildReport:
+    """What ``rebuild_totals`` found (and, unless checking, fixed)."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+_REBUILD_CHUNK = 2000
+_PLACES = ("county_id", "street_id", "community_id")
+
+
+def rebuild_totals(
+    *, check_only: bool = False, learner_ids: Iterable[int] | None = None
+) -> RebuildReport:
+    """Recompute the totals of these learners (everyone by default) from the ledger.
+
+    Works in chunks of learners, each in a transaction holding the same per-learner locks as
+    ``award``, so it can run while points are being awarded. With ``check_only`` it only
+    reports the differences.
+    """
+    if learner_ids is None:
+        ids = set(LedgerEntry.objects.values_list("learner_id", flat=True).distinct())
+        ids |= set(PointTotal.objects.values_list("learner_id", flat=True).distinct())
+    else:
+        ids = set(learner_ids)
+    ordered = sorted(ids)
+    report = RebuildReport()
+    paths = dict(Organisation.objects.values_list("pk", "path"))
+    for index in range(0, len(ordered), _REBUILD_CHUNK):
+        _rebuild_chunk(ordered[index : index + _REBUILD_CHUNK], paths, report, check_only)
+    return report
+
+
+def _expected_totals(chunk: list[int], paths: dict[int, str]) -> dict[tuple, tuple]:
+    """(learner, period, start) -> (points, county, street, community) from the ledger."""
+    local = timezone.get_default_timezone()
+    entries = LedgerEntry.objects.filter(learner_id__in=chunk).order_by()
+    sums: dict[tuple, int] = {}
+    for period, trunc in ((PointPeriod.WEEK, TruncWeek), (PointPeriod.MONTH, TruncMonth)):
+        rows = (
+            entries.annotate(start=trunc("created_at", output_field=DateField(), tzinfo=local))
+            .values_list("learner_id", "start")
+            .annotate(total=Sum("points"))
+        )
+        for learner_id, start, total in rows:
+            sums[(learner_id, str(period), start)] = total
+    for learner_id, total in entries.values_list("learner_id").annotate(total=Sum("points")):
+        sums[(learner_id, str(PointPeriod.ALL), PointTotal.ALL_TIME_START)] = total
+    by_path = {path: pk for pk, path in paths.items()}
+    places = {}
+    for learner_id, organisation_id in LearnerProfile.objects.filter(user_id__in=chunk).values_list(
+        "user_id", "organisation_id"
+    ):
+        path = paths[organisation_id]
+        places[learner_id] = tuple(
+            by_path.get(path[: Organisation.steplen * depth])
+            if len(path) >= Organisation.steplen * depth
+            else None
+            for depth in (1, 2, 3)
+        )
+    return {key: (total, *places.get(key[0], (None, None, None))) for key, total in sums.items()}
+
+
+def _rebuild_chunk(
+    chunk: list[int], paths: dict[int, str], report: RebuildReport, check_only: bool
+) -> None:
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
+        expected = _expected_totals(chunk, paths)
+        current = {
+            (row.learner_id, row.period, row.period_start): row
+            for row in PointTotal.objects.filter(learner_id__in=chunk)
+        }
+        to_update, to_delete = [], []
+        for key, row in current.items():
+            want = expected.get(key)
+            have = (row.points, row.county_id, row.street_id, row.community_id)
+            if want is None:
+                report.differences.append(f"{_describe(key)}：多余的合计 {row.points}")
+                to_delete.append(row.pk)
+            elif want != have:
+                report.differences.append(f"{_describe(key)}：合计 {have} 应为 {want}")
+                row.points = want[0]
+                for name, value in zip(_PLACES, want[1:], strict=True):
+                    setattr(row, name, value)
+                to_update.append(row)
+        to_create = []
+        for key, want in expected.items():
+            if key not in current:
+                report.differences.append(f"{_describe(key)}：缺少合计 {want[0]}")
+                learner_id, period, start = key
+                places = dict(zip(_PLACES, want[1:], strict=True))
+                to_create.append(
+                    PointTotal(
+                        learner_id=learner_id,
+                        period=period,
+                        period_start=start,
+                        points=want[0],
+                        **places,
+                    )
+                )
+        if check_only:
+            return
+        PointTotal.objects.filter(pk__in=to_delete).delete()
+        PointTotal.objects.bulk_update(to_update, ["points", *_PLACES], batch_size=1000)
+        PointTotal.objects.bulk_create(to_create, batch_size=1000)
+        report.deleted += len(to_delete)
+        report.updated += len(to_update)
+        report.created += len(to_create)
+
+
+def _describe(key: tuple) -> str:
+    learner_id, period, start = key
+    return f"学员 {learner_id} {period} {start:%Y-%m-%d}"
+
+
+def bulk_load_history(entries: Iterable[LedgerEntry], *, batch_size: int = 5000) -> RebuildReport:
+    """Insert ready-made ledger rows in bulk, then rebuild those learners' totals.
+
+    For benchmark data sets and imports from another system: rows are written as given
+    (``key`` must be unique; no rules or caps are applied, existing keys are skipped), which
+    is far faster than ``award`` per row. Every row needs ``learner_id``, ``action``,
+    ``points``, ``key`` and ``created_at``.
+    """
+    learner_ids: set[int] = set()
+    batch: list[LedgerEntry] = []
+    for entry in entries:
+        learner_ids.add(entry.learner_id)
+        batch.append(entry)
+        if len(batch) >= batch_size:
+            LedgerEntry.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    LedgerEntry.objects.bulk_create(batch, ignore_conflicts=True)
+    return rebuild_totals(learner_ids=learner_ids)

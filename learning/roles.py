@@ -22,6 +22,10 @@ ORGANISER_PERMISSIONS = [
     "learning.view_organisation",
     "learning.add_organisation",
     "learning.change_organisation",
+    "learning.view_pointrule",
+    "learning.change_pointrule",
+    "learning.view_ledgerentry",
+    "learning.adjust_points",
 ]
 LECTURER_PERMISSIONS = ["wagtailadmin.access_admin"]
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from django.db.models import QuerySet
 
-from django.db.models import Q, QuerySet, Sum
-
-from learning.models import LearnerProfile, LedgerEntry, Organisation, User
+from learning.models import LearnerProfile, Organisation, PointPeriod, PointTotal, User
 
 
 def learner_profile(user: User) -> LearnerProfile | None:
@@ -41,15 +39,14 @@ def organiser_scope(user: User) -> Organisation | None:
 
 
 def points_summary(user: User) -> dict[str, int]:
-    """Total, this week's (from Monday) and this month's points, local time."""
-    from learning.points import local_day_start
+    """Total, this week's (from Monday) and this month's points, local time (one query)."""
+    from learning.points import totals_at
 
-    today = local_day_start()
-    week_start = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
-    totals = LedgerEntry.objects.filter(learner=user).aggregate(
-        total=Sum("points"),
-        week=Sum("points", filter=Q(created_at__gte=week_start)),
-        month=Sum("points", filter=Q(created_at__gte=month_start)),
+    found = dict(
+        PointTotal.objects.filter(totals_at(), learner=user).values_list("period", "points")
     )
-    return {name: value or 0 for name, value in totals.items()}
+    return {
+        "total": found.get(PointPeriod.ALL, 0),
+        "week": found.get(PointPeriod.WEEK, 0),
+        "month": found.get(PointPeriod.MONTH, 0),
+    }

@@ -2,7 +2,7 @@
 
 from .organisations import Organisation
 from .pages import HomePage
-from .points import LedgerEntry, PointAction, PointRule
+from .points import LedgerEntry, PointAction, PointPeriod, PointRule, PointTotal
 from .profiles import LearnerProfile, Organiser
 from .tokens import ApiToken
 from .users import User
@@ -15,6 +15,8 @@ __all__ = [
     "Organisation",
     "Organiser",
     "PointAction",
+    "PointPeriod",
     "PointRule",
+    "PointTotal",
     "User",
 ]

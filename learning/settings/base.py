@@ -209,6 +209,7 @@ SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
 #: (dotted paths, so the core never imports the apps above it).
 DEMO_LOADERS = [
     "learning.demo.load",
+    "learning.demo_points.load",
 ]
 
 LOGGING = {
@@ -224,3 +225,9 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100
+
+#: Seconds an organisation ranking (积分排名, by average points per member) may be served
+#: from the cache; people leaderboards are always read live from the indexed totals.
+POINTS_ORGANISATION_RANKING_CACHE_SECONDS = int(
+    os.environ.get("POINTS_ORGANISATION_RANKING_CACHE_SECONDS", "60")
+)

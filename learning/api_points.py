@@ -1,0 +1,177 @@
+"""Points and leaderboards in the JSON API (积分与排名); thin over ``learning.leaderboards``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from learning import leaderboards
+from learning.leaderboards import LeaderboardError, OrganisationNotFound
+
+router = Router(tags=["points"])
+
+
+class LedgerEntryOut(Schema):
+    action: str
+    action_label: str = Field(..., alias="get_action_display")
+    points: int
+    created_at: datetime
+    note: str
+
+    @staticmethod
+    def resolve_created_at(obj) -> datetime:
+        return timezone.localtime(obj.created_at)
+
+
+class LearnerRef(Schema):
+    id: int
+    name: str
+    organisation: str
+    organisation_id: int | None
+
+
+class RankedLearnerOut(Schema):
+    rank: int | None
+    learner: LearnerRef
+    points: int
+    is_me: bool
+
+
+class MeOut(Schema):
+    rank: int | None
+    points: int
+
+
+class ScopeOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class LeaderboardOut(Schema):
+    period: str
+    scope: str
+    organisation: ScopeOut | None
+    items: list[RankedLearnerOut]
+    count: int
+    me: MeOut
+    near_me: list[RankedLearnerOut]
+
+
+class RankedOrganisationOut(Schema):
+    rank: int
+    organisation: ScopeOut
+    members: int
+    total_points: int
+    average_points: float
+    is_mine: bool
+
+
+class OrganisationRankingOut(Schema):
+    period: str
+    level: str
+    items: list[RankedOrganisationOut]
+    count: int
+    me: RankedOrganisationOut | None
+
+
+def _learner(ranked: leaderboards.RankedLearner) -> dict:
+    return {
+        "rank": ranked.rank,
+        "learner": {
+            "id": ranked.learner_id,
+            "name": ranked.name,
+            "organisation": ranked.organisation_name,
+            "organisation_id": ranked.organisation_id,
+        },
+        "points": ranked.points,
+        "is_me": ranked.is_me,
+    }
+
+
+def _scope(organisation) -> dict | None:
+    if organisation is None:
+        return None
+    return {"id": organisation.pk, "name": organisation.name, "kind": organisation.kind}
+
+
+def _bad_input(exc: LeaderboardError):
+    status = 404 if isinstance(exc, OrganisationNotFound) else 422
+    return HttpError(status, str(exc))
+
+
+@router.get("/points/history", response=list[LedgerEntryOut])
+@paginate(PageNumberPagination)
+def points_history(request):
+    """My ledger entries, newest first."""
+    return leaderboards.points_history(request.auth)
+
+
+@router.get("/leaderboards", response=LeaderboardOut)
+def leaderboard(
+    request,
+    period: str = "week",
+    scope: str | None = None,
+    organisation: int | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=100),
+):
+    """Learners ranked by points (ties share a rank), with my rank and the learners near me.
+
+    ``scope`` is relative to my community, or to ``organisation`` when given (which alone
+    ranks that organisation).
+    """
+    try:
+        board = leaderboards.leaderboard(
+            viewer=request.auth,
+            period=period,
+            scope=scope,
+            organisation_id=organisation,
+            page=page,
+            page_size=page_size,
+        )
+    except LeaderboardError as exc:
+        raise _bad_input(exc) from None
+    return {
+        "period": board.period,
+        "scope": board.scope,
+        "organisation": _scope(board.organisation),
+        "items": [_learner(item) for item in board.items],
+        "count": board.count,
+        "me": {"rank": board.my_rank, "points": board.my_points},
+        "near_me": [_learner(item) for item in board.near_me],
+    }
+
+
+def _organisation(ranked: leaderboards.RankedOrganisation) -> dict:
+    return {
+        "rank": ranked.rank,
+        "organisation": _scope(ranked.organisation),
+        "members": ranked.members,
+        "total_points": ranked.total_points,
+        "average_points": ranked.average_points,
+        "is_mine": ranked.is_mine,
+    }
+
+
+@router.get("/leaderboards/organisations", response=OrganisationRankingOut)
+def organisation_leaderboard(request, period: str = "week", level: str = "community"):
+    """Organisations of one level ranked by average points per member."""
+    try:
+        ranking = leaderboards.organisation_ranking(
+            period=period, level=level, home=leaderboards.home_organisation(request.auth)
+        )
+    except LeaderboardError as exc:
+        raise _bad_input(exc) from None
+    mine = next((item for item in ranking if item.is_mine), None)
+    return {
+        "period": period,
+        "level": level,
+        "items": [_organisation(item) for item in ranking],
+        "count": len(ranking),
+        "me": _organisation(mine) if mine else None,
+    }

@@ -1,0 +1,125 @@
+import pytest
+
+from learning.models import PointRule
+from learning.points import award
+
+
+@pytest.fixture(autouse=True)
+def _no_login_points(db):
+    """Log-in points are tested on their own; here they would shift the expected numbers."""
+    PointRule.objects.filter(action="daily_login").update(active=False)
+
+
+def test_history_lists_my_entries_newest_first(client, learner, make_learner, token_for):
+    other = make_learner(name="别人")
+    award(learner=learner, action="lesson_completed", key="l1", note="第一课")
+    award(learner=learner, action="course_completed", key="c1")
+    award(learner=other, action="course_completed", key="c1")
+    body = client.get("/api/v1/points/history", **token_for(learner)).json()
+    assert body["count"] == 2
+    first = body["items"][0]
+    assert set(first) >= {"action", "points", "created_at", "note"}
+    assert (first["action"], first["points"]) == ("course_completed", 10)
+    assert body["items"][1]["note"] == "第一课"
+    assert "+08:00" in first["created_at"]
+
+
+def test_history_is_paginated(client, learner, token_for):
+    for index in range(5):
+        award(learner=learner, action="course_completed", key=f"c{index}")
+    body = client.get("/api/v1/points/history?page=2&page_size=2", **token_for(learner)).json()
+    assert body["count"] == 5 and len(body["items"]) == 2
+
+
+def test_leaderboard_has_the_contract_shape(client, learner, make_learner, token_for):
+    other = make_learner(name="王芳")
+    award(learner=other, action="course_completed", key="c1")
+    award(learner=learner, action="lesson_completed", key="l1")
+    body = client.get(
+        "/api/v1/leaderboards?period=week&scope=community", **token_for(learner)
+    ).json()
+    assert set(body) >= {"items", "count", "me", "near_me"}
+    assert body["count"] == 2
+    top = body["items"][0]
+    assert top["rank"] == 1 and top["points"] == 10
+    assert top["learner"] == {
+        "id": other.pk,
+        "name": "王芳",
+        "organisation": "幸福里社区",
+        "organisation_id": other.profile.organisation_id,
+    }
+    assert body["me"] == {"rank": 2, "points": 2}
+    assert [item["learner"]["id"] for item in body["near_me"]] == [other.pk, learner.pk]
+
+
+@pytest.mark.parametrize(
+    "query, fragment",
+    [("period=year", "period"), ("scope=planet", "scope"), ("page_size=500", "page_size")],
+)
+def test_bad_leaderboard_parameters_are_422_with_a_clear_detail(
+    client, learner, token_for, query, fragment
+):
+    response = client.get(f"/api/v1/leaderboards?{query}", **token_for(learner))
+    assert response.status_code == 422
+    assert fragment in response.json()["detail"]
+
+
+def test_unknown_organisation_is_404(client, learner, token_for):
+    response = client.get("/api/v1/leaderboards?organisation=999999", **token_for(learner))
+    assert response.status_code == 404
+
+
+def test_staff_without_a_community_must_name_an_organisation(client, db, community, token_for):
+    from learning.models import User
+
+    admin = User.objects.create_superuser(phone="13800000000", name="管理员", password="x")
+    response = client.get("/api/v1/leaderboards?scope=street", **token_for(admin))
+    assert response.status_code == 422 and "organisation" in response.json()["detail"]
+    body = client.get(
+        f"/api/v1/leaderboards?organisation={community.pk}", **token_for(admin)
+    ).json()
+    assert body["scope"] == "community" and body["me"] == {"rank": None, "points": 0}
+
+
+def test_leaderboards_need_a_log_in(client, db):
+    assert client.get("/api/v1/leaderboards").status_code == 401
+    assert client.get("/api/v1/points/history").status_code == 401
+
+
+def test_organisation_leaderboard_has_the_contract_shape(client, learner, token_for):
+    award(learner=learner, action="course_completed", key="c1")
+    body = client.get(
+        "/api/v1/leaderboards/organisations?period=month&level=street", **token_for(learner)
+    ).json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert set(item) >= {"rank", "organisation", "members", "average_points"}
+    assert item["organisation"]["name"] == "城关镇"
+    assert (item["rank"], item["members"], item["average_points"]) == (1, 1, 10.0)
+    assert body["me"]["organisation"]["name"] == "城关镇"
+
+
+def test_bad_level_is_422(client, learner, token_for):
+    response = client.get("/api/v1/leaderboards/organisations?level=planet", **token_for(learner))
+    assert response.status_code == 422 and "level" in response.json()["detail"]
+
+
+def test_leaderboard_request_is_a_handful_of_queries(
+    client, learner, make_learner, token_for, django_assert_max_num_queries
+):
+    for index in range(60):
+        award(learner=make_learner(name=f"学员{index}"), action="lesson_completed", key=str(index))
+    headers = token_for(learner)
+    client.get("/api/v1/leaderboards", **headers)  # the day's log-in check happens once
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/v1/leaderboards?scope=street", **headers).json()
+    assert len(body["items"]) == 50 and body["me"]["rank"] == 61
+
+
+def test_points_routes_are_in_the_openapi_schema(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/points/history",
+        "/api/v1/leaderboards",
+        "/api/v1/leaderboards/organisations",
+    } <= set(paths)
