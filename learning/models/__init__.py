@@ -4,6 +4,8 @@ from .organisations import Organisation
 from .pages import HomePage
 from .points import LedgerEntry, PointAction, PointRule
 from .profiles import LearnerProfile, Organiser
+from .reminders import MessageTemplate, ReminderKind, ReminderPreference, ReminderRule
+from .sms import SmsMessage, SmsOptOut, SmsStatus, SuppressReason
 from .tokens import ApiToken
 from .users import User
 
@@ -11,10 +13,18 @@ __all__ = [
     "ApiToken",
     "HomePage",
     "LedgerEntry",
+    "MessageTemplate",
     "LearnerProfile",
     "Organisation",
     "Organiser",
     "PointAction",
     "PointRule",
+    "ReminderKind",
+    "ReminderPreference",
+    "ReminderRule",
+    "SmsMessage",
+    "SmsOptOut",
+    "SmsStatus",
+    "SuppressReason",
     "User",
 ]
