@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("learning.site_urls")),
+    path("", include("learning.reminders.urls")),
     # Each app owns its own paths; Wagtail's page tree takes whatever is left.
     path("", include("lecturers.urls")),
     path("", include("exams.urls")),
