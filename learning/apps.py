@@ -16,6 +16,7 @@ class LearningConfig(AppConfig):
         from . import checks  # noqa: F401  (registers system checks)
         from .baseline import ensure_baseline
         from .reminders.baseline import ensure_reminder_baseline
+        from .sms import checks as sms_checks  # noqa: F401
 
         post_migrate.connect(ensure_baseline, sender=self)
         post_migrate.connect(ensure_reminder_baseline, sender=self)

@@ -233,6 +233,8 @@ SMS_MAX_ATTEMPTS = 5
 SMS_RETRY_BASE_SECONDS = 60
 SMS_RETRY_MAX_SECONDS = 3600
 SMS_SENDING_STALE_SECONDS = 600
+#: How long one send task keeps claiming messages (below Q_CLUSTER's timeout).
+SMS_SEND_BUDGET_SECONDS = 60
 #: Reminder messages per learner per local day, all rules together.
 SMS_DAILY_CAP = 3
 

@@ -103,6 +103,8 @@ class HttpBackend(BaseSmsBackend):
         self.timeout = timeout or getattr(settings, "SMS_HTTP_TIMEOUT", 5)
 
     def send(self, message: SmsMessage) -> SendResult:
+        if not self.url:
+            raise PermanentSmsError("SMS_HTTP_URL is not set")
         body = json.dumps(
             {
                 "idempotency_key": message.key,

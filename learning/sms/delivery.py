@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from time import monotonic
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,9 @@ from learning.sms.backends import BaseSmsBackend, SmsError
 from learning.sms.quiet_hours import DEFAULT_WINDOW, first_allowed, windows_for
 
 logger = logging.getLogger(__name__)
+
+#: Messages one worker claims at a time.
+CLAIM_CHUNK = 50
 
 OPT_OUT_WORDS = {"T", "TD", "退订"}
 OPT_IN_WORDS = {"订阅"}
@@ -135,15 +139,27 @@ def _failed_attempt(message: SmsMessage, *, error: str, retryable: bool, now: da
 def send_due(
     *, now: datetime | None = None, keys: list[str] | None = None, limit: int = 500
 ) -> dict[str, int]:
-    """Claim and send due messages (all of them, or only ``keys``); counts by end status."""
+    """Claim and send due messages (all of them, or only ``keys``); counts by end status.
+
+    Claims a few at a time and stops after ``SMS_SEND_BUDGET_SECONDS``, well inside the
+    task timeout: a slow provider then leaves the rest queued for the next sweep instead of
+    a killed task leaving a thousand messages stuck in "sending".
+    """
     now = now or timezone.now()
     if keys is None:
         release_stale(now=now)
     backend = get_backend()
+    deadline = monotonic() + getattr(settings, "SMS_SEND_BUDGET_SECONDS", 60)
     counts: dict[str, int] = {}
-    for message in claim(now=now, keys=keys, limit=limit):
-        status = deliver(message, backend=backend, now=now)
-        counts[status] = counts.get(status, 0) + 1
+    remaining = limit
+    while remaining > 0 and monotonic() < deadline:
+        claimed = claim(now=now, keys=keys, limit=min(CLAIM_CHUNK, remaining))
+        if not claimed:
+            break
+        remaining -= len(claimed)
+        for message in claimed:
+            status = deliver(message, backend=backend, now=now)
+            counts[status] = counts.get(status, 0) + 1
     return counts
 
 

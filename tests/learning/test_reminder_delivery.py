@@ -1,10 +1,12 @@
 """Delivery guarantees of evaluated reminders: idempotency, quiet hours, cap, opt-out."""
 
+import threading
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import close_old_connections
 from django_q.models import Schedule
 
 from learning.models import ReminderPreference, SmsMessage, SmsStatus
@@ -137,3 +139,38 @@ def test_schedules_exist_after_migrate_and_are_not_duplicated(db):
     ensure_schedules()
     names = list(Schedule.objects.filter(name__in=SCHEDULES).values_list("name", flat=True))
     assert sorted(names) == sorted(SCHEDULES)
+
+
+def test_each_batch_enqueues_its_own_send(
+    make_learner, daily, monkeypatch, django_capture_on_commit_callbacks, sms_outbox
+):
+    monkeypatch.setattr("learning.reminders.evaluation.BATCH_SIZE", 2)
+    for index in range(5):
+        make_learner(name=f"学员{index}")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        counts = evaluate_all(now=NOON)
+    assert counts["batches"] == 3 and len(callbacks) == 3
+    assert len(sms_outbox) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_evaluations_queue_each_message_once(make_learner, reminder_rule):
+    reminder_rule("daily_practice")
+    for index in range(30):
+        make_learner(name=f"学员{index}")
+    barrier = threading.Barrier(3)
+
+    def worker():
+        barrier.wait()
+        try:
+            evaluate_all(now=NOON)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert SmsMessage.objects.count() == 30

@@ -112,3 +112,10 @@ def test_signed_receipt_from_the_gateway_marks_the_message_delivered(client, lea
     )
     assert response.status_code == 200 and response.json() == {"status": "delivered"}
     assert SmsMessage.objects.get().status == SmsStatus.DELIVERED
+
+
+def test_http_backend_without_an_address_fails_the_system_check(settings):
+    from django.core import checks
+
+    settings.SMS_BACKEND, settings.SMS_HTTP_URL = "http", ""
+    assert "learning.E101" in [error.id for error in checks.run_checks()]
