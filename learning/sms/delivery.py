@@ -242,6 +242,7 @@ def queue(
     context: dict | None = None,
     learner=None,
     kind: str = "",
+    rule=None,
     now: datetime | None = None,
 ) -> SmsMessage:
     """Queue one message outside the reminder rules; idempotent per ``key``.
@@ -270,6 +271,7 @@ def queue(
         segments=segment_count(text),
         key=key,
         kind=kind,
+        rule=rule,
         status=status,
         reason=reason,
         send_date=timezone.localtime(send_at).date(),
