@@ -32,7 +32,7 @@ from learning.models import (
 )
 from learning.reminders.sources import Candidate, SourceUnavailable, candidates
 from learning.sms.delivery import enqueue_send
-from learning.sms.quiet_hours import DEFAULT_WINDOW, first_allowed, windows_for
+from learning.sms.quiet_hours import DEFAULT_WINDOW, first_allowed
 from learning.sms.text import DEFAULT_TEMPLATES, compose, segment_count
 
 logger = logging.getLogger(__name__)
@@ -71,13 +71,13 @@ class Evaluation:
         self.report = report
         self.counts: Counter = Counter()
         self.templates = dict(MessageTemplate.objects.values_list("kind", "body"))
-        self.preferences = {
-            user_id: (enabled, kinds or {})
-            for user_id, enabled, kinds in ReminderPreference.objects.values_list(
-                "user_id", "enabled", "kinds"
-            )
-        }
-        self.windows = windows_for(None)
+        self.preferences: dict[int, tuple[bool, dict]] = {}
+        self.windows: dict[int, tuple] = {}
+        for user_id, enabled, kinds, start, end in ReminderPreference.objects.values_list(
+            "user_id", "enabled", "kinds", "quiet_start", "quiet_end"
+        ):
+            self.preferences[user_id] = (enabled, kinds or {})
+            self.windows[user_id] = (start, end)
         self.opted_out = set(
             SmsOptOut.objects.filter(opted_out=True).values_list("phone", flat=True)
         )

@@ -45,7 +45,7 @@ def windows_for(user_ids) -> dict[int, tuple[time, time]]:
     """Learners' own quiet windows (one query); learners not listed use the default."""
     from learning.models import ReminderPreference
 
-    rows = ReminderPreference.objects.values_list("user_id", "quiet_start", "quiet_end")
-    if user_ids is not None:
-        rows = rows.filter(user_id__in=list(user_ids))
+    rows = ReminderPreference.objects.filter(user_id__in=list(user_ids)).values_list(
+        "user_id", "quiet_start", "quiet_end"
+    )
     return {user_id: (start, end) for user_id, start, end in rows}

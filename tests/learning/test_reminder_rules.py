@@ -175,3 +175,43 @@ def test_a_crashing_provider_does_not_stop_the_other_rules(person, reminder_rule
     person()
     counts = evaluate_all(now=NOON)
     assert counts["rules_failed"] == 1 and counts["queued"] == 1
+
+
+def every_learner(context, period):
+    def provide(now):
+        from learning.models import LearnerProfile
+
+        for user_id in LearnerProfile.objects.values_list("user_id", flat=True):
+            yield user_id, context, period
+
+    return provide
+
+
+session_tomorrow = every_learner(
+    {
+        "session_title": "社区治理专题培训",
+        "session_time": "明天9:00",
+        "venue": "城关镇党群服务中心",
+    },
+    "session:5",
+)
+paper_opening = every_learner(
+    {"paper_title": "中级实务模拟卷", "paper_time": "11月28日8:00"}, "paper:8:open"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("session_tomorrow", "您报名的社区治理专题培训将于明天9:00在城关镇党群服务中心举行"),
+        ("paper_opening", "模拟考试《中级实务模拟卷》将于11月28日8:00开放"),
+    ],
+)
+def test_provider_context_fills_the_kinds_template(person, reminder_rule, settings, kind, expected):
+    settings.REMINDER_SOURCES = {kind: f"tests.learning.test_reminder_rules.{kind}"}
+    reminder_rule(kind)
+    person("李晓梅")
+    evaluate_all(now=NOON)
+    evaluate_all(now=NOON + timedelta(hours=1))
+    message = SmsMessage.objects.get()
+    assert expected in message.text and message.text.startswith("【社工学堂】李晓梅您好")
