@@ -121,3 +121,27 @@ def test_report_counts_per_day_and_rule(client, organiser, learner, reminder_rul
         "<td>每日一练提醒</td><td>1</td>\n                            <td>1</td><td>0</td><td>1</td>"
         in html
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/reminder_rules/",
+        "/admin/reminder_rules/new/",
+        "/admin/sms_templates/",
+        "/admin/sms_messages/",
+        "/admin/task_schedules/",
+        "/admin/reminders/report/",
+    ],
+)
+def test_administrator_sees_every_reminder_screen(client, db, path):
+    admin = User.objects.create_superuser(phone="13800000000", name="管理员", password="pw")
+    client.force_login(admin)
+    assert client.get(path).status_code == 200
+
+
+def test_schedules_are_listed_in_the_admin(client, db):
+    admin = User.objects.create_superuser(phone="13800000000", name="管理员", password="pw")
+    client.force_login(admin)
+    html = client.get("/admin/task_schedules/").content.decode()
+    assert "学习提醒：评估规则" in html and "learning.tasks.send_due_messages" in html
