@@ -20,6 +20,7 @@ class SmsStatus(models.TextChoices):
 class SuppressReason(models.TextChoices):
     OPTED_OUT = "opted_out", _("已退订")
     DAILY_CAP = "daily_cap", _("超过每日条数上限")
+    PREFERENCE = "preference", _("学员已关闭该提醒")
 
 
 class SmsMessage(models.Model):

@@ -22,7 +22,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from learning.models import SmsMessage, SmsOptOut, SmsStatus, SuppressReason
+from learning.models import (
+    ReminderPreference,
+    SmsMessage,
+    SmsOptOut,
+    SmsStatus,
+    SuppressReason,
+)
 from learning.sms import get_backend
 from learning.sms.backends import BaseSmsBackend, SmsError
 from learning.sms.quiet_hours import DEFAULT_WINDOW, first_allowed, windows_for
@@ -98,6 +104,12 @@ def deliver(message: SmsMessage, *, backend: BaseSmsBackend, now: datetime) -> s
     if SmsOptOut.objects.filter(phone=message.phone, opted_out=True).exists():
         _suppress(message, SuppressReason.OPTED_OUT)
         return SmsStatus.SUPPRESSED
+    if message.kind and message.learner_id:
+        # The learner may have turned this reminder off while it waited out quiet hours.
+        preference = ReminderPreference.objects.filter(user_id=message.learner_id).first()
+        if preference is not None and not preference.wants(message.kind):
+            _suppress(message, SuppressReason.PREFERENCE)
+            return SmsStatus.SUPPRESSED
     try:
         result = backend.send(message)
     except SmsError as exc:

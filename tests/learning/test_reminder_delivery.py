@@ -174,3 +174,10 @@ def test_parallel_evaluations_queue_each_message_once(make_learner, reminder_rul
     for thread in threads:
         thread.join()
     assert SmsMessage.objects.count() == 30
+
+
+def test_kind_turned_off_while_deferred_is_not_sent(learner, daily, sms_outbox):
+    evaluate_all(now=at(25, 23))
+    ReminderPreference.objects.create(user=learner, kinds={"daily_practice": False})
+    assert send_due(now=at(26, 8)) == {"suppressed": 1}
+    assert SmsMessage.objects.get().reason == "preference" and not sms_outbox
