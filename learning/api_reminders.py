@@ -24,6 +24,8 @@ class RemindersOut(Schema):
     quiet_start: str
     quiet_end: str
     kinds: dict[str, bool]
+    #: The number replied T/TD/退订: nothing is sent until it replies 订阅.
+    opted_out: bool
 
 
 @router.get("/me/reminders", response=RemindersOut)

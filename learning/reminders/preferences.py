@@ -7,7 +7,7 @@ from datetime import time
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from learning.models import ReminderKind, ReminderPreference, User
+from learning.models import ReminderKind, ReminderPreference, SmsOptOut, User
 
 
 def for_user(user: User) -> ReminderPreference:
@@ -16,11 +16,13 @@ def for_user(user: User) -> ReminderPreference:
 
 
 def as_dict(preference: ReminderPreference) -> dict:
+    """The API.md shape, plus ``opted_out``: the number replied T/TD/退订 (nothing arrives)."""
     return {
         "enabled": preference.enabled,
         "quiet_start": preference.quiet_start.strftime("%H:%M"),
         "quiet_end": preference.quiet_end.strftime("%H:%M"),
         "kinds": {kind: preference.kinds.get(kind, True) is not False for kind in ReminderKind},
+        "opted_out": SmsOptOut.objects.filter(phone=preference.user.phone, opted_out=True).exists(),
     }
 
 

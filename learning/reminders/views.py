@@ -26,4 +26,8 @@ def reminder_preferences(request):
         )
         messages.success(request, _("提醒设置已保存。"))
         return redirect("learning_reminders:preferences")
-    return render(request, "learning/reminder_preferences.html", {"form": form})
+    return render(
+        request,
+        "learning/reminder_preferences.html",
+        {"form": form, "opted_out": current["opted_out"]},
+    )

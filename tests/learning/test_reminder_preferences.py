@@ -1,11 +1,18 @@
 from learning.models import ReminderKind, ReminderPreference
+from learning.sms.delivery import set_opt_out
 
 ALL_ON = dict.fromkeys(ReminderKind.values, True)
 
 
 def test_defaults_have_the_contract_shape(client, learner, token_for):
     body = client.get("/api/v1/me/reminders", **token_for(learner)).json()
-    assert body == {"enabled": True, "quiet_start": "21:30", "quiet_end": "08:00", "kinds": ALL_ON}
+    assert body == {
+        "enabled": True,
+        "quiet_start": "21:30",
+        "quiet_end": "08:00",
+        "kinds": ALL_ON,
+        "opted_out": False,
+    }
 
 
 def test_put_saves_and_returns_the_settings(client, learner, token_for):
@@ -19,7 +26,11 @@ def test_put_saves_and_returns_the_settings(client, learner, token_for):
         "/api/v1/me/reminders", payload, content_type="application/json", **token_for(learner)
     )
     assert response.status_code == 200
-    assert response.json() == {**payload, "kinds": {**ALL_ON, "weekly_rank": False}}
+    assert response.json() == {
+        **payload,
+        "kinds": {**ALL_ON, "weekly_rank": False},
+        "opted_out": False,
+    }
     assert client.get("/api/v1/me/reminders", **token_for(learner)).json() == response.json()
 
 
@@ -60,3 +71,10 @@ def test_page_shows_and_saves_the_learners_settings(client, learner, django_asse
 
 def test_page_needs_a_log_in(client, db):
     assert client.get("/me/reminders/").status_code == 302
+
+
+def test_page_and_api_say_when_the_number_replied_t(client, learner, token_for):
+    set_opt_out(phone=learner.phone, opted_out=True)
+    assert client.get("/api/v1/me/reminders", **token_for(learner)).json()["opted_out"] is True
+    client.force_login(learner)
+    assert "回复“订阅”即可恢复" in client.get("/me/reminders/").content.decode()
