@@ -84,6 +84,8 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/", "learning.api_auth.router")
 api.add_router("/", "learning.api_me.router")
 api.add_router("/", "learning.api_points.router")
+api.add_router("/", "learning.api_reminders.router")
+api.add_router("/", "learning.api_sms.router")
 api.add_router("/", "lecturers.api.router")
 api.add_router("/", "exams.api.router")
 api.add_router("/", "courses.api.router")

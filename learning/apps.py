@@ -19,6 +19,8 @@ class LearningConfig(AppConfig):
             receivers,
         )
         from .baseline import ensure_baseline
+        from .reminders.baseline import ensure_reminder_baseline
+        from .sms import checks as sms_checks  # noqa: F401
 
         post_migrate.connect(ensure_baseline, sender=self)
         user_logged_in.connect(receivers.award_daily_login, dispatch_uid="points_daily_login")
@@ -27,6 +29,7 @@ class LearningConfig(AppConfig):
             sender="learning.LearnerProfile",
             dispatch_uid="points_follow_learner_move",
         )
+        post_migrate.connect(ensure_reminder_baseline, sender=self)
 
 
 class LearningUsersAppConfig(WagtailUsersAppConfig):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("learning.site_urls")),
     path("", include("learning.points_urls")),
+    path("", include("learning.reminders.urls")),
     # Each app owns its own paths; Wagtail's page tree takes whatever is left.
     path("", include("lecturers.urls")),
     path("", include("exams.urls")),

@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 
 from learning import selectors
 from learning.admin_points import LedgerViewSet, PointRuleViewSet, ReadOnlyPolicy, adjustment_view
+from learning.admin_reminders import RemindersGroup, sms_report_view
 from learning.admin_viewsets import LearnerViewSet, OrganisationViewSet, roster_import_view
 from learning.home_panels import HOOK as HOME_PANELS
 from learning.home_panels import HomePanel
@@ -69,4 +70,25 @@ def points_home_panel(request):
         order=40,
         template="learning/panels/points.html",
         context={"points": selectors.points_summary(request.user)},
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_reminder_viewsets():
+    return RemindersGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_sms_report_url():
+    return [path("reminders/report/", sms_report_view, name="sms_report")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_sms_report_menu_item():
+    return PermissionMenuItem(
+        _("短信发送报表"),
+        reverse("sms_report"),
+        icon_name="table",
+        order=235,
+        permission="learning.view_smsmessage",
     )

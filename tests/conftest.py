@@ -65,3 +65,30 @@ def token_for():
         return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user).token}"}
 
     return make
+
+
+@pytest.fixture
+def sms_outbox():
+    """The locmem SMS backend's outbox, emptied before and after the test."""
+    from learning import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def reminder_rule(db):
+    """Factory for reminder rules that are due at any time of day unless told otherwise."""
+    from datetime import time
+
+    from learning.models import ReminderRule
+
+    def make(kind: str, *, organisations=(), **fields):
+        fields.setdefault("name", kind)
+        fields.setdefault("send_time", time(0, 0))
+        rule = ReminderRule.objects.create(kind=kind, **fields)
+        rule.organisations.set(organisations)
+        return rule
+
+    return make

@@ -4,6 +4,8 @@ from .organisations import Organisation
 from .pages import HomePage
 from .points import LedgerEntry, PointAction, PointPeriod, PointRule, PointTotal
 from .profiles import LearnerProfile, Organiser
+from .reminders import MessageTemplate, ReminderKind, ReminderPreference, ReminderRule
+from .sms import SmsMessage, SmsOptOut, SmsStatus, SuppressReason
 from .tokens import ApiToken
 from .users import User
 
@@ -11,6 +13,7 @@ __all__ = [
     "ApiToken",
     "HomePage",
     "LedgerEntry",
+    "MessageTemplate",
     "LearnerProfile",
     "Organisation",
     "Organiser",
@@ -18,5 +21,12 @@ __all__ = [
     "PointPeriod",
     "PointRule",
     "PointTotal",
+    "ReminderKind",
+    "ReminderPreference",
+    "ReminderRule",
+    "SmsMessage",
+    "SmsOptOut",
+    "SmsStatus",
+    "SuppressReason",
     "User",
 ]

@@ -210,6 +210,7 @@ SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
 DEMO_LOADERS = [
     "learning.demo.load",
     "learning.demo_points.load",
+    "learning.reminders.demo.load",
 ]
 
 LOGGING = {
@@ -231,3 +232,24 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100
 POINTS_ORGANISATION_RANKING_CACHE_SECONDS = int(
     os.environ.get("POINTS_ORGANISATION_RANKING_CACHE_SECONDS", "60")
 )
+#: Text-message delivery (learning.sms): request timeout of the http backend, attempts
+#: before a message is failed, backoff (doubling from the base, capped), and when a
+#: message stuck in "sending" (its worker died) is put back in the queue.
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
+SMS_MAX_ATTEMPTS = 5
+SMS_RETRY_BASE_SECONDS = 60
+SMS_RETRY_MAX_SECONDS = 3600
+SMS_SENDING_STALE_SECONDS = 600
+#: How long one send task keeps claiming messages (below Q_CLUSTER's timeout).
+SMS_SEND_BUDGET_SECONDS = 60
+#: Reminder messages per learner per local day, all rules together.
+SMS_DAILY_CAP = 3
+
+#: Reminder kinds whose data lives in apps above the core: kind -> provider
+#: ``fn(now) -> Iterable[(user id, placeholder context, period key)]`` (dotted paths, so
+#: learning never imports them; a provider that cannot be imported is skipped with a warning).
+REMINDER_SOURCES = {
+    "paper_opening": "exams.reminders.papers_opening_soon",
+    "paper_closing": "exams.reminders.papers_closing_soon",
+    "session_tomorrow": "lecturers.reminders.sessions_tomorrow",
+}
