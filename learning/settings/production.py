@@ -1,6 +1,7 @@
 """Production: every secret and host comes from the environment; nothing has a default."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -17,6 +18,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", 600)  # noqa: F405
 if DATABASES["default"]["CONN_MAX_AGE"] == 0:  # noqa: F405
     DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
 
+# collectstatic writes here on every web node (or once into an image); WhiteNoise serves it.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", STATIC_ROOT))  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }

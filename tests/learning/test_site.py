@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -62,22 +63,39 @@ def test_makemigrations_check_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "learning.settings.production",
-        "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2Lm9" * 6,
-        "ALLOWED_HOSTS": "xuetang.example.cn",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def manage_in_production(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``manage.py`` in a fresh process with the production settings and a minimal env."""
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env=env,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "learning.settings.production",
+            "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2Lm9" * 6,
+            "ALLOWED_HOSTS": "xuetang.example.cn",
+            **env,
+        },
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage_in_production("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_collectstatic_builds_the_compressed_manifest_with_production_settings(tmp_path):
+    static_root = tmp_path / "static"
+    result = manage_in_production(
+        "collectstatic", "--noinput", "--verbosity", "0", STATIC_ROOT=str(static_root)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["learning/css/site.css"]
+    assert hashed != "learning/css/site.css"
+    assert (static_root / f"{hashed}.gz").exists()
 
 
 def test_q_cluster_retry_must_exceed_timeout(settings):
