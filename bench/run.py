@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -136,35 +135,65 @@ def bench_context():
     return ctx
 
 
-def measure(endpoints, ctx, port: int) -> list[dict]:
+def measure(endpoint, ctx, port: int) -> dict:
+    """Queries of one warm request (in-process), then the endpoint under load on the server."""
     from bench.harness import build_request, count_queries, raw_http
     from bench.loadgen import run_load
 
     host = f"127.0.0.1:{port}"
+    values = {**ctx.values, **(endpoint.prepare(ctx) if endpoint.prepare else {})}
+    count_queries(build_request(endpoint, ctx, values, 0))  # warm caches, as the load does
+    status, queries = count_queries(build_request(endpoint, ctx, values, 1))
+    row = {"endpoint": endpoint, "queries": queries, "result": None, "problem": ""}
+    if status != endpoint.status:
+        row["problem"] = f"in-process request answered {status}, expected {endpoint.status}"
+        print(f"  {endpoint.name}: {row['problem']}; not measured", flush=True)
+        return row
+    print(f"  {endpoint.name} …", flush=True)
+    row["result"] = run_load(
+        host="127.0.0.1",
+        port=port,
+        make_request=lambda n: raw_http(build_request(endpoint, ctx, values, n), host),
+        expect_status=endpoint.status,
+        connections=CONNECTIONS,
+        seconds=SECONDS,
+    )
+    return row
+
+
+def measure_all(baseline, endpoints, ctx, port: int) -> tuple[dict, list[dict]]:
+    """Each endpoint between two measurements of the baseline, its ratio to their mean.
+
+    On a shared machine the load of other processes drifts within a run; bracketing each
+    endpoint with the baseline keeps its ratio fair where one baseline figure would not be.
+    """
+    from bench.loadgen import LoadResult
+
+    baselines = [measure(baseline, ctx, port)]
     rows = []
     for endpoint in endpoints:
-        values = {**ctx.values, **(endpoint.prepare(ctx) if endpoint.prepare else {})}
-        first = build_request(endpoint, ctx, values, 0)
-        count_queries(first)  # warm caches, as the load's warm-up second does
-        status, queries = count_queries(build_request(endpoint, ctx, values, 1))
-        row = {"endpoint": endpoint, "queries": queries, "result": None, "problem": ""}
+        row = measure(endpoint, ctx, port)
+        baselines.append(measure(baseline, ctx, port))
+        before, after = baselines[-2]["result"], baselines[-1]["result"]
+        if before and after:
+            row["baseline_throughput"] = (before.throughput + after.throughput) / 2
         rows.append(row)
-        if status != endpoint.status:
-            row["problem"] = f"in-process request answered {status}, expected {endpoint.status}"
-            print(f"  {endpoint.name}: {row['problem']}; not measured", flush=True)
-            continue
-        print(f"  {endpoint.name} …", flush=True)
-        row["result"] = run_load(
-            host="127.0.0.1",
-            port=port,
-            make_request=lambda n, e=endpoint, v=values: raw_http(
-                build_request(e, ctx, v, n), host
-            ),
-            expect_status=endpoint.status,
-            connections=CONNECTIONS,
-            seconds=SECONDS,
+    results = [run["result"] for run in baselines]
+    pooled = {"endpoint": baseline, "queries": baselines[0]["queries"], "result": None}
+    pooled["problem"] = next((run["problem"] for run in baselines if run["problem"]), "")
+    if all(results):
+        pooled["result"] = LoadResult(
+            seconds=sum(result.seconds for result in results),
+            latencies=[latency for result in results for latency in result.latencies],
+            errors={
+                kind: sum(result.errors.get(kind, 0) for result in results)
+                for kind in {kind for result in results for kind in result.errors}
+            },
         )
-    return rows
+        pooled["baseline_throughput"] = pooled["result"].throughput
+        throughputs = [result.throughput for result in results]
+        pooled["spread"] = (max(throughputs) - min(throughputs)) / pooled["result"].throughput
+    return pooled, rows
 
 
 def describe_setup() -> list[str]:
@@ -192,7 +221,7 @@ def describe_setup() -> list[str]:
     ]
 
 
-def table(rows: list[dict], baseline_throughput: float) -> list[str]:
+def table(rows: list[dict]) -> list[str]:
     lines = [
         "| endpoint | auth | median ms | p95 ms | req/s | ratio to baseline | queries | errors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -201,14 +230,16 @@ def table(rows: list[dict], baseline_throughput: float) -> list[str]:
         endpoint, result = row["endpoint"], row["result"]
         if result is None:
             lines.append(
-                f"| {endpoint.name} | {endpoint.auth} | – | – | – | – | {row['queries']} | {row['problem']} |"
+                f"| {endpoint.name} | {endpoint.auth} | – | – | – | – | {row['queries']} "
+                f"| {row['problem']} |"
             )
             continue
-        ratio = result.throughput / baseline_throughput if baseline_throughput else float("nan")
+        baseline = row.get("baseline_throughput")
+        ratio = f"{result.throughput / baseline:.2f}" if baseline else "–"
         errors = ", ".join(f"{count} × {kind}" for kind, count in result.errors.items()) or "0"
         lines.append(
             f"| {endpoint.name} | {endpoint.auth} | {result.median_ms:.1f} | {result.p95_ms:.1f} "
-            f"| {result.throughput:.0f} | {ratio:.2f} | {row['queries']} | {errors} |"
+            f"| {result.throughput:.0f} | {ratio} | {row['queries']} | {errors} |"
         )
     return lines
 
@@ -231,35 +262,32 @@ def main() -> int:
     try:
         server.wait_ready()
         print(f"measuring on http://127.0.0.1:{port}/", flush=True)
-        again = replace(BASELINE, name="baseline again (drift check)")
-        rows = measure([BASELINE, *endpoints, again], ctx, port)
+        baseline, rows = measure_all(BASELINE, endpoints, ctx, port)
     finally:
         server.stop()
 
-    baseline_first, baseline_last = rows[0]["result"], rows[-1]["result"]
-    if baseline_first is None or baseline_last is None:
-        print("the baseline view failed; no ratios can be computed", file=sys.stderr)
+    if baseline["result"] is None:
+        print(f"the baseline view failed ({baseline['problem']}); no ratios", file=sys.stderr)
         return 1
-    baseline_throughput = (baseline_first.throughput + baseline_last.throughput) / 2
-    drift = abs(baseline_first.throughput - baseline_last.throughput) / baseline_throughput
     report = [
         "# Benchmark results",
         "",
         *describe_setup(),
-        f"- baseline throughput: {baseline_throughput:.0f} req/s (mean of the first and last "
-        f"measurement, which differ by {drift:.0%})",
+        f"- baseline: {baseline['result'].throughput:.0f} req/s on average over its "
+        f"{len(rows) + 1} measurements, which spread by {baseline['spread']:.0%} of that",
         "",
-        *table(rows, baseline_throughput),
+        *table([baseline, *rows]),
         "",
         "Ratio: the endpoint's throughput divided by the baseline's (a plain Django view with one "
-        "indexed query and a tiny template, `learning.benchmark`) on the same server in the same "
-        "run. Queries: SQL queries of one warm request, counted in-process.",
+        "indexed query and a tiny template, `learning.benchmark`) on the same server, measured "
+        "just before and just after the endpoint. Queries: SQL queries of one warm request, "
+        "counted in-process.",
         "",
     ]
     RESULTS.write_text("\n".join(report), encoding="utf-8")
     print("\n".join(report))
     print(f"written to {RESULTS.relative_to(ROOT)}")
-    failed = [row for row in rows if row["result"] is None or row["result"].error_count]
+    failed = [row for row in [baseline, *rows] if not row["result"] or row["result"].error_count]
     return 1 if failed else 0
 
 
