@@ -4,7 +4,8 @@ Bulk inserts rather than the services: 100,000 learners must load in seconds. Th
 shaped as the services would write them (a valid treebeard tree, ledger keys built by
 :func:`learning.points.ledger_key`), so every page and report reads them like real data.
 Synthetic rows are recognisable: organisation codes start with ``LD``, phone numbers with
-``1990``. Running again tops the learners up to the requested number and creates nothing twice.
+``1990``. Running again tops the learners up to the requested number and creates nothing twice (the
+tree is built once, sized for the first run; learners added later share its communities).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-3f9a1c7e-shegong-xuet
 
 from .production import *  # noqa: E402, F403
 
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
