@@ -63,7 +63,11 @@ def reminders_sent_once() -> None:
     duplicates = message.objects.values(key).annotate(n=Count("pk")).filter(n__gt=1)
     if duplicates.exists():
         raise SystemExit(f"FAILED: sent more than once: {list(duplicates[:5])}")
-    print(f"reminders ok: {message.objects.count()} messages, none sent twice")
+    sent = message.objects.count()
+    if sent == 0:
+        # Nothing due in the demo data proves nothing; make some learners due before the race.
+        print("WARNING: the reminders burst sent no message; the exactly-once check is empty")
+    print(f"reminders ok: {sent} messages, none sent twice")
 
 
 def main() -> None:
