@@ -15,7 +15,9 @@ the ids. Example, for the courses app::
              prepare=_course),
 
 Writes whose every request must differ (each submit needs its own attempt) pass a callable
-``path`` or ``body`` taking ``(values, n)``, n being the request number.
+``path`` or ``body`` taking ``(values, n)``, n being the request number (0 and 1 are the
+two in-process requests that count the queries, then 2, 3, ... under load; up to a few
+thousand per endpoint, so a ``prepare`` making a pool of objects sized ``n % len(pool)`` works).
 This module is imported after ``django.setup()``.
 """
 

@@ -153,7 +153,8 @@ def measure(endpoint, ctx, port: int) -> dict:
     row["result"] = run_load(
         host="127.0.0.1",
         port=port,
-        make_request=lambda n: raw_http(build_request(endpoint, ctx, values, n), host),
+        # Requests 0 and 1 were the in-process ones: per-request objects are not reused.
+        make_request=lambda n: raw_http(build_request(endpoint, ctx, values, n + 2), host),
         expect_status=endpoint.status,
         connections=CONNECTIONS,
         seconds=SECONDS,
