@@ -17,7 +17,7 @@ the ids. Example, for the courses app::
 Writes whose every request must differ (each submit needs its own attempt) pass a callable
 ``path`` or ``body`` taking ``(values, n)``, n being the request number (0 and 1 are the
 two in-process requests that count the queries, then 2, 3, ... under load; up to a few
-thousand per endpoint, so a ``prepare`` making a pool of objects sized ``n % len(pool)`` works).
+thousand per endpoint, so ``prepare`` can make a pool of objects and the request take ``pool[n % len(pool)]``).
 This module is imported after ``django.setup()``.
 """
 
