@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.conf import settings
@@ -22,13 +23,20 @@ def database_ok() -> bool:
         return False
 
 
+@functools.cache
+def _broker():
+    """One broker (and so one Redis connection pool) per process: get_broker() builds a new
+    client each call, which made every health check open a fresh Redis connection."""
+    from django_q.brokers import get_broker
+
+    return get_broker()
+
+
 def queue_ok() -> bool:
     """The django-q2 broker answers: Redis pings, or the ORM queue table is readable."""
     try:
         if settings.Q_CLUSTER.get("redis"):
-            from django_q.brokers import get_broker
-
-            return bool(get_broker().ping())
+            return bool(_broker().ping())
         from django_q.models import OrmQ
 
         OrmQ.objects.exists()

@@ -27,4 +27,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/", include("learning.benchmark")))
+
 urlpatterns.append(path("", include(wagtail_urls)))

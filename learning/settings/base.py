@@ -253,3 +253,13 @@ REMINDER_SOURCES = {
     "paper_closing": "exams.reminders.papers_closing_soon",
     "session_tomorrow": "lecturers.reminders.sessions_tomorrow",
 }
+#: Mount the plain baseline view at /bench/baseline/ (learning.benchmark); only the benchmark
+#: settings (learning.settings.bench) turn it on.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS")
+
+#: Synthetic data generators run in order by `manage.py generate_load_data` (dotted paths, so
+#: the core never imports the apps above it). Each is called as
+#: ``generate(*, learners: int, seed: int, stdout, **options)`` and tops its data up to scale.
+LOAD_DATA_GENERATORS = [
+    "learning.load_data.generate",
+]

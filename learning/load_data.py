@@ -1,0 +1,166 @@
+"""Synthetic organisations, learners and points for benchmarks (`manage.py generate_load_data`).
+
+Bulk inserts rather than the services: 100,000 learners must load in seconds. The rows are
+shaped as the services would write them (a valid treebeard tree, ledger keys built by
+:func:`learning.points.ledger_key`), so every page and report reads them like real data.
+Synthetic rows are recognisable: organisation codes start with ``LD``, phone numbers with
+``1990``. Running again tops the learners up to the requested number and creates nothing twice (the
+tree is built once, sized for the first run; learners added later share its communities).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from learning.demo import GIVEN, SURNAMES, next_exam_date
+from learning.models import LearnerProfile, LedgerEntry, Organisation, PointAction, User
+from learning.models.profiles import ExamLevel, PostType
+from learning.point_defaults import DEFAULT_RULES
+from learning.points import ledger_key
+
+CODE_PREFIX = "LD"
+PHONE_PREFIX = "1990"
+#: Shape of the synthetic prefecture: about this many learners per community (社区),
+#: communities per street/town (街镇) and streets per county (县市).
+LEARNERS_PER_COMMUNITY = 80
+COMMUNITIES_PER_STREET = 12
+STREETS_PER_COUNTY = 10
+#: Each learner gets between 0 and this many ledger entries over the last ``HISTORY_DAYS``.
+MAX_LEDGER_ENTRIES = 5
+HISTORY_DAYS = 90
+
+EARNING_ACTIONS = [action for action in PointAction.values if DEFAULT_RULES[action][0] > 0]
+
+
+def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
+    """Top the synthetic learners up to ``learners``, with their tree and point history."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by design
+    existing = User.objects.filter(phone__startswith=PHONE_PREFIX).count()
+    missing = learners - existing
+    if missing <= 0:
+        _say(stdout, f"已有合成学员 {existing} 人，无需补充。")
+        return
+    communities = list(
+        Organisation.objects.filter(
+            code__startswith=CODE_PREFIX, kind=Organisation.Kind.COMMUNITY
+        ).order_by("path")
+    ) or _create_tree(communities=math.ceil(learners / LEARNERS_PER_COMMUNITY))
+    users = _create_learners(rng, first_serial=existing, count=missing, communities=communities)
+    entries = _create_ledger(rng, users)
+    _say(
+        stdout,
+        f"合成机构 {len(communities)} 个社区，新增学员 {len(users)} 人、积分记录 {entries} 条。",
+    )
+
+
+def _say(stdout, message: str) -> None:
+    if stdout is not None:
+        stdout.write(message)
+
+
+def _create_tree(*, communities: int) -> list[Organisation]:
+    """Counties > streets > communities as one materialised-path tree after the existing roots."""
+    last_root = Organisation.get_last_root_node()
+    next_root = Organisation._str2int(last_root.path) + 1 if last_root else 1
+    streets = math.ceil(communities / COMMUNITIES_PER_STREET)
+    counties = math.ceil(streets / STREETS_PER_COUNTY)
+    nodes: list[Organisation] = []
+    leaves: list[Organisation] = []
+
+    def node(parent: Organisation | None, number: int, children: int) -> Organisation:
+        """The ``number``-th (from 1) synthetic child of ``parent``, or county when None."""
+        depth = parent.depth + 1 if parent else 1
+        code = f"{parent.code}-{number:02d}" if parent else f"{CODE_PREFIX}{number:03d}"
+        step = number if parent else next_root + number - 1
+        kind = Organisation.KIND_BY_DEPTH[depth]
+        created = Organisation(
+            path=Organisation._get_path(parent.path if parent else None, depth, step),
+            depth=depth,
+            numchild=children,
+            code=code,
+            kind=kind,
+            name=f"合成{kind.label}{code}",
+            residents=8000 if kind == Organisation.Kind.COMMUNITY else None,
+        )
+        nodes.append(created)
+        return created
+
+    streets_left, communities_left = streets, communities
+    for county_number in range(counties):
+        county_streets = min(STREETS_PER_COUNTY, streets_left)
+        streets_left -= county_streets
+        county = node(None, county_number + 1, county_streets)
+        for street_step in range(1, county_streets + 1):
+            street_communities = min(COMMUNITIES_PER_STREET, communities_left)
+            communities_left -= street_communities
+            street = node(county, street_step, street_communities)
+            leaves.extend(node(street, step, 0) for step in range(1, street_communities + 1))
+    Organisation.objects.bulk_create(nodes, batch_size=2000)
+    return list(
+        Organisation.objects.filter(
+            code__startswith=CODE_PREFIX, kind=Organisation.Kind.COMMUNITY
+        ).order_by("path")
+    )
+
+
+def _create_learners(
+    rng: random.Random, *, first_serial: int, count: int, communities: list[Organisation]
+) -> list[User]:
+    """Learners spread evenly over the communities; nobody can log in with a password."""
+    password = make_password(None)
+    users = [
+        User(
+            phone=f"{PHONE_PREFIX}{serial:07d}",
+            name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            password=password,
+        )
+        for serial in range(first_serial, first_serial + count)
+    ]
+    User.objects.bulk_create(users, batch_size=5000)
+    exam_date = next_exam_date(timezone.localdate())
+    levels = [ExamLevel.JUNIOR, ExamLevel.JUNIOR, ExamLevel.INTERMEDIATE, ""]
+    profiles = []
+    for offset, user in enumerate(users):
+        level = rng.choice(levels)
+        profiles.append(
+            LearnerProfile(
+                user_id=user.pk,
+                organisation=communities[(first_serial + offset) % len(communities)],
+                post_type=rng.choice(PostType.values),
+                grade=rng.randint(1, 18),
+                exam_level=level,
+                exam_date=exam_date if level else None,
+            )
+        )
+    LearnerProfile.objects.bulk_create(profiles, batch_size=5000)
+    return users
+
+
+def _create_ledger(rng: random.Random, users: list[User]) -> int:
+    """A few awards per learner spread over recent weeks, so every leaderboard period differs."""
+    now = timezone.now()
+    batch: list[LedgerEntry] = []
+    created = 0
+    for user in users:
+        for number in range(rng.randint(0, MAX_LEDGER_ENTRIES)):
+            action = rng.choice(EARNING_ACTIONS)
+            batch.append(
+                LedgerEntry(
+                    learner_id=user.pk,
+                    action=action,
+                    points=DEFAULT_RULES[action][0],
+                    key=ledger_key(learner=user, action=action, key=f"load:{number}"),
+                    created_at=now - timedelta(seconds=rng.randint(0, HISTORY_DAYS * 86400)),
+                )
+            )
+        if len(batch) >= 20_000:
+            LedgerEntry.objects.bulk_create(batch, batch_size=5000)
+            created += len(batch)
+            batch = []
+    LedgerEntry.objects.bulk_create(batch, batch_size=5000)
+    return created + len(batch)

@@ -1,0 +1,78 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count
+
+from learning.load_data import PHONE_PREFIX
+from learning.models import LearnerProfile, LedgerEntry, Organisation, User
+from learning.selectors import points_summary
+
+#: Arguments the command passed to the extra generator of the test below.
+calls: list[dict] = []
+
+
+def record_call(**kwargs) -> None:
+    calls.append(kwargs)
+
+
+def generate(**options) -> str:
+    out = StringIO()
+    call_command("generate_load_data", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_creates_the_learners_in_a_valid_organisation_tree(community):
+    generate(learners=200)
+    learners = LearnerProfile.objects.filter(user__phone__startswith=PHONE_PREFIX)
+    assert learners.count() == 200
+    assert not any(Organisation.find_problems())
+    assert set(learners.values_list("organisation__kind", flat=True)) == {"community"}
+    synthetic = Organisation.objects.filter(code__startswith="LD")
+    assert synthetic.filter(kind="county").count() == 1
+    assert synthetic.filter(kind="community").count() == 3  # 80 learners per community
+
+
+@pytest.mark.django_db
+def test_running_again_tops_up_without_duplicating(db):
+    generate(learners=50)
+    entries = LedgerEntry.objects.count()
+    assert "无需补充" in generate(learners=50)
+    assert (User.objects.count(), LedgerEntry.objects.count()) == (50, entries)
+    generate(learners=120)
+    assert User.objects.filter(phone__startswith=PHONE_PREFIX).count() == 120
+    assert Organisation.objects.filter(code__startswith="LD", kind="county").count() == 1
+
+
+@pytest.mark.django_db
+def test_ledger_entries_count_in_the_learners_totals(db):
+    generate(learners=30)
+    duplicates = LedgerEntry.objects.values("key").annotate(n=Count("id")).filter(n__gt=1)
+    assert LedgerEntry.objects.exists() and not duplicates.exists()
+    entry = LedgerEntry.objects.select_related("learner").first()
+    assert entry.key.startswith(f"{entry.action}:{entry.learner_id}:")
+    assert points_summary(entry.learner)["total"] >= entry.points
+
+
+@pytest.mark.django_db
+def test_runs_every_generator_listed_in_the_setting(settings):
+    calls.clear()
+    settings.LOAD_DATA_GENERATORS = [*settings.LOAD_DATA_GENERATORS, f"{__name__}.record_call"]
+    generate(learners=5, seed=7)
+    assert calls == [{"learners": 5, "seed": 7, "stdout": calls[0]["stdout"]}]
+
+
+@pytest.mark.django_db
+def test_says_when_points_totals_are_not_rebuilt(db):
+    from django.core.management import get_commands
+
+    output = generate(learners=1)
+    if "rebuild_points" not in get_commands():
+        assert "跳过积分汇总重建" in output
+
+
+def test_refuses_a_learner_count_below_one():
+    with pytest.raises(CommandError):
+        generate(learners=0)
