@@ -84,7 +84,7 @@ def test_training_list_shape(client, learner, token_for, make_lecturer, make_ses
     item = body["items"][0]
     assert body["count"] == 1
     assert {"id", "title", "starts_at", "venue", "lecturer", "capacity", "enrolled"} <= set(item)
-    assert item["lecturer"] == "吴敏、周明"
+    assert item["lecturer"] == "周明、吴敏"
     assert (item["capacity"], item["enrolled"], item["my_enrolment"], item["attended"]) == (
         40,
         1,
