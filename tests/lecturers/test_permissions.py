@@ -157,3 +157,19 @@ def test_in_a_section_opened_to_lecturers_they_edit_their_own_pages_but_do_not_p
     assert not draft.permissions_for_user(colleague).can_edit()
     assert draft.permissions_for_user(organiser).can_publish()
     assert draft.get_workflow().name == "讲师内容审核"
+
+
+def test_organiser_links_an_account_which_may_then_edit_the_page(client, make_lecturer, organiser):
+    page = make_lecturer(name="周明")
+    lecturer = User.objects.create_user(phone="13900008888", name="周明", password=PASSWORD)
+    client.force_login(organiser)
+    response = client.post(
+        f"/admin/pages/{page.pk}/edit/",
+        edit_data(page, user=str(lecturer.pk), **{"action-publish": "1"}),
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert (page.user_id, page.owner_id) == (lecturer.pk, lecturer.pk)
+    assert lecturer.groups.filter(name=roles.LECTURERS).exists()
+    client.force_login(lecturer)
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
