@@ -173,3 +173,22 @@ def test_organiser_links_an_account_which_may_then_edit_the_page(client, make_le
     assert lecturer.groups.filter(name=roles.LECTURERS).exists()
     client.force_login(lecturer)
     assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+
+
+def test_lecturers_may_choose_and_upload_photos(client, make_lecturer):
+    lecturer = make_lecturer(name="周明", account=True).user
+    client.force_login(lecturer)
+    assert client.get("/admin/images/chooser/").status_code == 200
+    assert client.get("/admin/images/multiple/add/").status_code == 200
+
+
+def test_page_types_fit_the_tree(home_page, lecturer_index):
+    from learning.models import HomePage
+    from lecturers.models import LecturerIndexPage
+
+    assert lecturer_index.url == "/lecturers/"
+    assert LecturerIndexPage.allowed_parent_page_models() == [HomePage]
+    assert LecturerPage.allowed_parent_page_models() == [LecturerIndexPage]
+    assert not LecturerIndexPage.can_create_at(home_page)  # only one directory
+    assert LecturerPage.can_create_at(lecturer_index)
+    assert LecturerPage.allowed_subpage_models() == []
