@@ -139,3 +139,26 @@ def test_street_organiser_sees_only_their_streets_learners(
     client.force_login(street_organiser)
     html = client.get(f"/admin/trainings/{session.pk}/roster/").content.decode()
     assert "本街学员" in html and "外街学员" not in html
+
+
+def test_capacity_cannot_drop_below_the_enrolments(client, organiser, make_learner, make_session):
+    session = make_session(capacity=5)
+    for name in ("甲", "乙", "丙"):
+        services.enrol(session=session, learner=make_learner(name=name))
+    client.force_login(organiser)
+    starts = timezone.localtime(session.starts_at)
+    response = client.post(
+        f"/admin/trainings/edit/{session.pk}/",
+        {
+            "kind": session.kind,
+            "title": session.title,
+            "venue": session.venue,
+            "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+            "ends_at": timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M"),
+            "capacity": "2",
+        },
+    )
+    assert response.status_code == 200
+    assert "已有 3 人报名，名额不能少于报名人数" in response.content.decode()
+    session.refresh_from_db()
+    assert session.capacity == 5
