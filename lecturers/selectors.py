@@ -28,7 +28,7 @@ from lecturers.models import (
 LECTURER_COURSES_HOOK = "lecturer_courses"
 
 
-def lecturers(
+def live_lecturers(
     *,
     index: LecturerIndexPage | None = None,
     lecturer_type: str = "",
@@ -79,7 +79,7 @@ def directory_context(*, index: LecturerIndexPage, params: Mapping[str, str]) ->
         "expertise": params.get("expertise", "")[:100],
         "q": params.get("q", "")[:50],
     }
-    pages = lecturers(
+    pages = live_lecturers(
         index=index,
         lecturer_type=filters["type"],
         expertise=filters["expertise"],

@@ -56,10 +56,13 @@ def test_lecturer_list_takes_a_constant_number_of_queries(
         assert client.get("/api/v1/lecturers", **token_for(learner)).json()["count"] == 12
 
 
-def test_lecturer_detail_has_bio_and_courses(client, learner, token_for, make_lecturer):
+def test_lecturer_detail_has_bio_courses_and_sessions(
+    client, learner, token_for, make_lecturer, make_session
+):
     from wagtail import hooks
 
     lecturer = make_lecturer(name="周明", bio="<p>长期从事基层党建研究。</p>")
+    make_session(title="书记论坛第三期").lecturers.add(lecturer)
 
     def courses(page):
         return [{"id": 3, "title": "基层党建实务", "url": "/courses/3/"}]
@@ -69,6 +72,14 @@ def test_lecturer_detail_has_bio_and_courses(client, learner, token_for, make_le
     assert "长期从事基层党建研究" in body["bio"]
     assert body["courses"] == [{"id": 3, "title": "基层党建实务", "url": "/courses/3/"}]
     assert body["name"] == "周明"
+    assert [session["title"] for session in body["upcoming_sessions"]] == ["书记论坛第三期"]
+
+
+def test_lecturer_list_is_paginated(client, learner, token_for, make_lecturer):
+    for name in ("周明", "吴敏", "林秀英"):
+        make_lecturer(name=name)
+    body = client.get("/api/v1/lecturers", {"page_size": 2}, **token_for(learner)).json()
+    assert body["count"] == 3 and len(body["items"]) == 2
 
 
 def test_unknown_lecturer_is_404(client, learner, token_for, lecturer_index):
