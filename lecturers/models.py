@@ -142,6 +142,8 @@ class LecturerPage(Page):
     ]
     parent_page_types = ["lecturers.LecturerIndexPage"]
     subpage_types: list[str] = []
+    #: An account belongs to one lecturer page: a copy starts unlinked.
+    exclude_fields_in_copy = ["user"]
 
     class Meta:
         verbose_name = _("讲师")
