@@ -156,6 +156,7 @@ def test_in_a_section_opened_to_lecturers_they_edit_their_own_pages_but_do_not_p
     assert not draft.permissions_for_user(lecturer).can_publish()
     assert not draft.permissions_for_user(colleague).can_edit()
     assert draft.permissions_for_user(organiser).can_publish()
+    assert draft.permissions_for_user(organiser).can_delete()
     assert draft.get_workflow().name == "讲师内容审核"
 
 
