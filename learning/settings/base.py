@@ -211,6 +211,7 @@ DEMO_LOADERS = [
     "learning.demo.load",
     "learning.demo_points.load",
     "learning.reminders.demo.load",
+    "lecturers.demo.load",
 ]
 
 LOGGING = {
