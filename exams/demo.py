@@ -120,54 +120,20 @@ def term_questions() -> list[ParsedQuestion]:
 
 
 def table_questions(start: int) -> list[ParsedQuestion]:
-    questions = []
-    for n, (subject, level, chapter, point, stem, right, wrong, explanation) in enumerate(
-        MULTIPLES
-    ):
+    rows = []
+    for n, (*head, stem, right, wrong, explanation) in enumerate(MULTIPLES):
         options = [(t, True) for t in right] + [(t, False) for t in wrong]
         options = options[n % 2 :] + options[: n % 2]  # vary where the wrong ones sit
-        questions.append(
-            _question(
-                subject,
-                level,
-                chapter,
-                point,
-                QuestionType.MULTIPLE,
-                stem,
-                options,
-                explanation,
-                start + n,
-            )
-        )
-    for n, (subject, level, chapter, point, stem, right, wrong, explanation) in enumerate(SINGLES):
-        questions.append(
-            _question(
-                subject,
-                level,
-                chapter,
-                point,
-                QuestionType.SINGLE,
-                stem,
-                _placed(right, wrong, n),
-                explanation,
-                start + 100 + n,
-            )
-        )
-    for n, (subject, level, chapter, point, statement, truth, explanation) in enumerate(TRUE_FALSE):
-        questions.append(
-            _question(
-                subject,
-                level,
-                chapter,
-                point,
-                QuestionType.TRUE_FALSE,
-                statement,
-                true_false_options(truth),
-                explanation,
-                start + 200 + n,
-            )
-        )
-    return questions
+        rows.append((head, QuestionType.MULTIPLE, stem, options, explanation))
+    for n, (*head, stem, right, wrong, explanation) in enumerate(SINGLES):
+        rows.append((head, QuestionType.SINGLE, stem, _placed(right, wrong, n), explanation))
+    for *head, statement, truth, explanation in TRUE_FALSE:
+        options = true_false_options(truth)
+        rows.append((head, QuestionType.TRUE_FALSE, statement, options, explanation))
+    return [
+        _question(*head, kind, stem, options, explanation, start + n)
+        for n, (head, kind, stem, options, explanation) in enumerate(rows)
+    ]
 
 
 #: (level, chapter, knowledge point, case text, [(type, stem, options, explanation)])
