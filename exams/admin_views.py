@@ -17,13 +17,19 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from exams.formats import FormatError, xlsx
 from exams.grading import correct_answer
 from exams.importing import DEFAULT_BANK, format_for, import_questions, read_file
-from exams.models import Question, QuestionBank, option_errors
+from exams.models import Question, QuestionBank, QuestionType, option_errors
 from exams.questions import snapshot_of
 from exams.selectors import for_display
 
 
 class QuestionForm(WagtailAdminModelForm):
     """Checks the options against the type (the real exam's rules) before anything is saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" in self.fields:
+            cases = Question.objects.filter(type=QuestionType.CASE_ANALYSIS)
+            self.fields["parent"].queryset = cases.exclude(pk=self.instance.pk)
 
     def is_valid(self) -> bool:
         if not super().is_valid():
@@ -42,6 +48,9 @@ class QuestionForm(WagtailAdminModelForm):
 class QuestionFilterSet(WagtailFilterSet):
     chapter = django_filters.ChoiceFilter(label=_("章节"), choices=[])
     outdated = django_filters.BooleanFilter(label=_("已过时"), field_name="is_outdated")
+    valid_before = django_filters.DateFilter(
+        label=_("依据截至早于"), field_name="valid_as_of", lookup_expr="lt"
+    )
     top_level = django_filters.BooleanFilter(
         label=_("只看大题"), field_name="parent", lookup_expr="isnull"
     )
