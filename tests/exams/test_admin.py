@@ -166,3 +166,17 @@ def test_editing_an_answered_question_in_the_admin_keeps_the_old_version(
     second = record_answer(learner=learner, question=Question.objects.get(), answer="A")
     assert first.correct and not second.correct
     assert first.version.snapshot["options"][0]["is_correct"] is True
+
+
+def test_export_page_lists_what_the_format_cannot_hold_then_downloads(
+    client, lecturer, bank, make_question
+):
+    make_question("single", stem="<p>单选</p>")
+    make_question("case_essay", options=[], stem="<p>问答</p>", name="方案设计")
+    client.force_login(lecturer)
+    html = client.get(f"/admin/questions/export/?bank={bank.pk}&format=xlsx").content.decode()
+    assert "方案设计" in html and "Excel 格式无法表示这种题型" in html
+    response = client.get(f"/admin/questions/export/?bank={bank.pk}&format=xlsx&confirm=1")
+    assert response["Content-Disposition"].endswith(".xlsx")
+    response = client.get(f"/admin/questions/export/?bank={bank.pk}&format=gift")
+    assert "单选" in response.content.decode() and "问答" in response.content.decode()
