@@ -212,6 +212,7 @@ DEMO_LOADERS = [
     "learning.demo_points.load",
     "learning.reminders.demo.load",
     "lecturers.demo.load",
+    "exams.demo.load",
 ]
 
 LOGGING = {
@@ -264,3 +265,7 @@ BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS")
 LOAD_DATA_GENERATORS = [
     "learning.load_data.generate",
 ]
+#: How mock papers grade multiple choice by default (exams.grading.MultipleChoiceRule):
+#: "partial" is the real exam's rule (错选不得分，少选每个正确选项得 0.5 分);
+#: "all_or_nothing" gives points only for exactly the right options.
+EXAMS_MULTIPLE_CHOICE_RULE = "partial"
