@@ -14,6 +14,16 @@ class ThrottledLoginMixin:
     """Says "too many attempts" instead of "wrong password" while a phone is locked out."""
 
     locked_message = _("登录失败次数过多，请 15 分钟后再试。")
+    error_messages = {
+        "invalid_login": _("手机号或密码不正确。"),
+        "inactive": _("该账号已停用。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django limits the field to the stored 11 digits; "+86 138 0000 0001" is longer.
+        self.fields["username"].max_length = 20
+        self.fields["username"].widget.attrs["maxlength"] = "20"
 
     def clean(self):
         raw = self.cleaned_data.get("username") or ""
