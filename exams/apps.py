@@ -7,3 +7,10 @@ class ExamsConfig(AppConfig):
 
     name = "exams"
     verbose_name = _("题库与考试")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .baseline_mock import ensure_mock_exam_baseline
+
+        post_migrate.connect(ensure_mock_exam_baseline, sender=self)

@@ -65,3 +65,10 @@ def token_for():
         return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user).token}"}
 
     return make
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    """A browser session logged in as ``learner`` (session auth, as the exam page uses)."""
+    client.force_login(learner)
+    return client

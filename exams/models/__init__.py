@@ -1,5 +1,7 @@
 """Models of the question bank and practice, one module per topic, re-exported here."""
 
+from .attempts import Attempt, AttemptQuestion
+from .papers import BlueprintRule, Paper, PaperQuestion
 from .practice import DailySet, DailySetItem, Favourite, PracticeAnswer, WrongAnswer
 from .questions import (
     Level,
@@ -13,6 +15,11 @@ from .questions import (
 )
 
 __all__ = [
+    "Attempt",
+    "AttemptQuestion",
+    "BlueprintRule",
+    "Paper",
+    "PaperQuestion",
     "DailySet",
     "DailySetItem",
     "Favourite",
