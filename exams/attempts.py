@@ -67,6 +67,7 @@ def start_attempt(*, paper: Paper, learner: User, now: datetime) -> tuple[Attemp
         paper=paper, learner=learner, state=Attempt.State.IN_PROGRESS
     ).first()
     if current is not None:
+        current.paper = paper
         if not is_overdue(current, now):
             return current, False
         submit_attempt(attempt_id=current.pk, now=now)
