@@ -68,6 +68,36 @@ def token_for():
 
 
 @pytest.fixture
+def bank(db):
+    from exams.models import QuestionBank
+
+    return QuestionBank.add_root(name="测试题库")
+
+
+@pytest.fixture
+def make_question(bank):
+    """Create a question: ``make_question("single", options=[("甲", True), ("乙", False)])``."""
+    from exams.services import create_question, true_false_options
+
+    def make(kind: str = "single", *, options=None, stem: str = "<p>题干</p>", **fields):
+        defaults = {
+            "single": [("助人自助", True), ("维护秩序", False), ("管理", False), ("推销", False)],
+            "multiple": [("甲", True), ("乙", True), ("丙", True), ("丁", False), ("戊", False)],
+            "true_false": true_false_options(True),
+        }
+        fields.setdefault("explanation", "<p>解析</p>")
+        fields.setdefault("bank", bank)
+        return create_question(
+            type=kind,
+            stem=stem,
+            options=defaults.get(kind, []) if options is None else options,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
 def learner_client(client, learner):
     """A browser session logged in as ``learner`` (session auth, as the exam page uses)."""
     client.force_login(learner)

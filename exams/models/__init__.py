@@ -4,6 +4,8 @@ from .attempts import Attempt, AttemptQuestion
 from .papers import BlueprintRule, Paper, PaperQuestion
 from .practice import DailySet, DailySetItem, Favourite, PracticeAnswer, WrongAnswer
 from .questions import (
+    CHOICE_TYPES,
+    OPTION_KEYS,
     Level,
     Option,
     Question,
@@ -12,9 +14,12 @@ from .questions import (
     QuestionType,
     QuestionVersion,
     Subject,
+    option_errors,
 )
 
 __all__ = [
+    "CHOICE_TYPES",
+    "OPTION_KEYS",
     "Attempt",
     "AttemptQuestion",
     "BlueprintRule",
@@ -33,4 +38,5 @@ __all__ = [
     "QuestionVersion",
     "Subject",
     "WrongAnswer",
+    "option_errors",
 ]
