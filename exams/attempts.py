@@ -446,61 +446,30 @@ def award_attempt_points(attempt: Attempt) -> int:
 
 
 def report_to_wrong_answer_book(attempt: Attempt) -> None:
-    """Record a finished attempt's graded choice questions as practice answers (mode 模拟考试)
-    and put the wrong ones into the learner's wrong-answer book (错题本).
+    """Hand a finished attempt's graded questions to the practice records through the bank's
+    ``exams.practice.record_answer`` (mode 模拟考试, no practice points), so wrong ones land in
+    the learner's wrong-answer book (错题本) and right ones count towards mastery.
 
-    Idempotent per attempt (its answers are written once, keyed by the answer time). Case
-    essays are not right or wrong, so they stay out of the book.
+    Idempotent per attempt: its answers are recorded once, stamped with the submit time. Case
+    essays are neither right nor wrong and stay out of the book.
     """
-    from exams.models import PracticeAnswer, WrongAnswer
+    from exams.models import PracticeAnswer
+    from exams.practice import record_answer
 
     if PracticeAnswer.objects.filter(
         learner=attempt.learner, mode=PracticeAnswer.Mode.EXAM, answered_at=attempt.submitted_at
     ).exists():
         return
-    items = [
-        item
-        for item in attempt.items.select_related("version")
-        if item.correct is not None and item.version.snapshot["type"] != QuestionType.CASE_ESSAY
-    ]
-    day = timezone.localdate(attempt.submitted_at)
-    PracticeAnswer.objects.bulk_create(
-        PracticeAnswer(
+    for item in attempt.items.select_related("question", "version").order_by("position"):
+        if item.correct is None or item.version.snapshot["type"] == QuestionType.CASE_ESSAY:
+            continue
+        empty = {} if item.version.snapshot["type"] == QuestionType.CASE_ANALYSIS else []
+        record_answer(
             learner=attempt.learner,
-            question_id=item.question_id,
-            version_id=item.version_id,
+            question=item.question,
+            answer=item.answer if item.answer is not None else empty,
             mode=PracticeAnswer.Mode.EXAM,
-            answer=item.answer if item.answer is not None else [],
-            correct=bool(item.correct),
-            local_date=day,
-            answered_at=attempt.submitted_at,
+            version=item.version,
+            now=attempt.submitted_at,
+            award_points=False,
         )
-        for item in items
-    )
-    wrong = [item.question_id for item in items if not item.correct]
-    existing = {
-        entry.question_id: entry
-        for entry in WrongAnswer.objects.select_for_update().filter(
-            learner=attempt.learner, question_id__in=wrong
-        )
-    }
-    for entry in existing.values():
-        entry.wrong_count += 1
-        entry.last_wrong_at = attempt.submitted_at
-        entry.right_streak = 0
-        entry.last_right_date = None
-        entry.mastered_at = None
-    WrongAnswer.objects.bulk_update(
-        existing.values(),
-        ["wrong_count", "last_wrong_at", "right_streak", "last_right_date", "mastered_at"],
-    )
-    WrongAnswer.objects.bulk_create(
-        WrongAnswer(
-            learner=attempt.learner,
-            question_id=pk,
-            wrong_count=1,
-            last_wrong_at=attempt.submitted_at,
-        )
-        for pk in wrong
-        if pk not in existing
-    )
