@@ -1,3 +1,7 @@
+from django.urls import include, path
+
 app_name = "exams"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("exams/", include("exams.urls_attempts")),
+]
