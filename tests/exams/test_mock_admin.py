@@ -1,5 +1,6 @@
 """Admin of mock exams: organisers assemble papers and read statistics; lecturers mark."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -175,3 +176,13 @@ def test_marks_over_the_maximum_are_refused_in_the_form(client, lecturer, learne
 def test_learner_cannot_open_the_marking_queue(client, learner):
     client.force_login(learner)
     assert client.get("/admin/marking/").status_code in (302, 403)
+
+
+def test_paper_index_and_edit_pages_render(client, organiser, finished_paper):
+    Paper.objects.filter(pk=finished_paper.pk).update(target_levels=["junior"])
+    client.force_login(organiser)
+    index = client.get("/admin/papers/").content.decode()
+    assert f"/admin/papers/{finished_paper.pk}/statistics/" in index
+    edit = client.get(f"/admin/papers/edit/{finished_paper.pk}/")
+    assert edit.status_code == 200
+    assert re.search(r'value="junior"[^>]*checked', edit.content.decode())

@@ -1,5 +1,6 @@
 """The exam pages: list, start, the exam form (works without JS), result and review."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -104,3 +105,33 @@ def test_another_learners_attempt_page_is_404(learner_client, paper, make_learne
     url = start_page(learner_client, paper)
     client.force_login(make_learner(name="赵六"))
     assert client.get(url).status_code == 404
+
+
+def test_page_script_saves_through_the_api_with_session_and_csrf(learner, paper):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(learner)
+    browser.get("/exams/")
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(f"/exams/papers/{paper.pk}/start/", {"csrfmiddlewaretoken": token})
+    attempt = Attempt.objects.get()
+    assert response["Location"] == f"/exams/attempts/{attempt.pk}/"
+    first = attempt.items.get(position=1)
+    url = f"/api/v1/attempts/{attempt.pk}/answers"
+    body = json.dumps({"answers": {str(first.question_id): ["C"]}})
+    refused = browser.put(url, body, content_type="application/json")
+    assert refused.status_code in (401, 403)
+    saved = browser.put(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert saved.status_code == 200
+
+
+def test_exam_page_of_80_questions_takes_a_handful_of_queries(
+    learner_client, learner, django_assert_max_num_queries
+):
+    questions = [choice_question(stem=f"单{i}") for i in range(80)]
+    paper = fixed_paper(questions, shuffle_options=True)
+    url = start_page(learner_client, paper)
+    with django_assert_max_num_queries(8):
+        response = learner_client.get(url)
+    assert response.content.decode().count('class="card question"') == 80
