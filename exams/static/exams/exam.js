@@ -69,23 +69,24 @@
         link.classList.toggle("flagged", fieldset.querySelector(".flag input").checked);
     }
 
-    function save() {
+    function save(leaving) {
         var answers = dirty, flagged = flags;
         dirty = {}; flags = {};
         if (!Object.keys(answers).length && !Object.keys(flagged).length) { return; }
-        status.textContent = status.dataset.saving || "保存中…";
+        status.textContent = status.dataset.saving;
         fetch(form.dataset.saveUrl, {
             method: "PUT",
             credentials: "same-origin",
+            keepalive: leaving === true,
             headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
             body: JSON.stringify({answers: answers, flagged: flagged})
         }).then(function (response) {
             if (response.ok) {
                 var now = new Date();
-                status.textContent = "已自动保存 " + two(now.getHours()) + ":" + two(now.getMinutes()) + ":" + two(now.getSeconds());
+                status.textContent = status.dataset.saved + " " + two(now.getHours()) + ":" + two(now.getMinutes()) + ":" + two(now.getSeconds());
                 status.classList.remove("failed");
             } else if (response.status === 409) {
-                status.textContent = "考试已结束，正在交卷…";
+                status.textContent = status.dataset.closed;
                 window.location.reload();
             } else {
                 return response.json().then(function (body) { throw new Error(body.detail); });
@@ -93,7 +94,7 @@
         }).catch(function (error) {
             Object.keys(answers).forEach(function (k) { if (!(k in dirty)) { dirty[k] = answers[k]; } });
             Object.keys(flagged).forEach(function (k) { if (!(k in flags)) { flags[k] = flagged[k]; } });
-            status.textContent = "保存失败，请检查网络（" + (error.message || "") + "）";
+            status.textContent = status.dataset.failed + (error.message ? "：" + error.message : "");
             status.classList.add("failed");
         });
     }
@@ -117,6 +118,11 @@
         refreshNav(fieldset);
         window.clearTimeout(timer);
         timer = window.setTimeout(save, 1500);
+    });
+
+    // Leaving or reloading the page: send what is still waiting for the autosave timer.
+    window.addEventListener("pagehide", function () {
+        if (!submitting) { window.clearTimeout(timer); save(true); }
     });
 
     document.getElementById("submit-button").addEventListener("click", function (event) {
