@@ -38,6 +38,10 @@ class UnknownQuestion(ValueError):
     """An answer names a question that is not in the attempt."""
 
 
+#: Longest case essay answer accepted (characters); a full 中级实务 answer is far shorter.
+MAX_ESSAY_LENGTH = 20_000
+
+
 def grace() -> timedelta:
     return timedelta(seconds=getattr(settings, "EXAMS_DEADLINE_GRACE_SECONDS", 30))
 
@@ -191,6 +195,8 @@ def save_answers(
     for key, raw in answers.items():
         item = items[str(key)]
         shown = shown_snapshot(item.version.snapshot, item.option_order)
+        if isinstance(raw, str) and len(raw) > MAX_ESSAY_LENGTH:
+            raise grading.InvalidAnswer(_("答案太长，最多 %(n)d 个字。") % {"n": MAX_ESSAY_LENGTH})
         if is_blank(raw) and not isinstance(raw, dict):
             item.answer = None
         else:

@@ -323,3 +323,37 @@ def test_reading_an_overdue_attempt_finalises_it(api, paper):
     body = start(api, paper).json()
     Attempt.objects.filter(pk=body["id"]).update(deadline=timezone.now() - timedelta(minutes=5))
     assert api.get(f"/api/v1/attempts/{body['id']}").json()["state"] == "finished"
+
+
+def test_case_analysis_answers_by_sub_question_and_review(learner, client, token_for):
+    from tests.exams.mock_helpers import case_analysis
+
+    case = case_analysis(subs=2)
+    paper = fixed_paper([case], scores=[4])
+    headers = token_for(learner)
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **headers).json()
+    question = body["questions"][0]
+    assert [s["score"] for s in question["sub_questions"]] == [2.0, 2.0]
+    first, second = (str(s["id"]) for s in question["sub_questions"])
+    url = f"/api/v1/attempts/{body['id']}/answers"
+    bad = put_json(client, url, {"answers": {str(case.pk): {"999": ["A"]}}}, **headers)
+    assert bad.status_code == 422
+    ok = put_json(client, url, {"answers": {str(case.pk): {first: ["B"], second: "A"}}}, **headers)
+    assert ok.status_code == 200
+    result = client.post(f"/api/v1/attempts/{body['id']}/submit", **headers).json()
+    assert result["score"] == 2.0
+    reviewed = client.get(f"/api/v1/attempts/{body['id']}", **headers).json()["questions"][0]
+    assert reviewed["correct_answer"] == {first: ["B"], second: ["B"]}
+    assert reviewed["your_answer"] == {first: ["B"], second: ["A"]}
+
+
+def test_overlong_essay_is_422(learner, client, token_for):
+    from tests.exams.mock_helpers import essay_question
+
+    essay = essay_question()
+    paper = fixed_paper([essay])
+    headers = token_for(learner)
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **headers).json()
+    url = f"/api/v1/attempts/{body['id']}/answers"
+    response = put_json(client, url, {"answers": {str(essay.pk): "字" * 20_001}}, **headers)
+    assert response.status_code == 422
