@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from exams import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path(
         "practice/q/<int:question_id>/favourite/", views.favourite_toggle, name="favourite_toggle"
     ),
+    path("exams/", include("exams.urls_attempts")),
 ]

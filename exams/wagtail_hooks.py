@@ -48,3 +48,39 @@ def register_question_export_menu_item():
         order=330,
         permission="exams.view_question",
     )
+
+
+# Mock exams (模拟测试): papers, statistics and the marking queue (exams/admin_papers.py).
+
+
+@hooks.register("register_admin_viewset")
+def register_paper_viewset():
+    from exams.admin_papers import PaperViewSet
+
+    return PaperViewSet("papers")
+
+
+@hooks.register("register_admin_urls")
+def register_mock_exam_urls():
+    from exams import admin_papers
+
+    return [
+        path(
+            "papers/<int:pk>/statistics/",
+            admin_papers.paper_statistics_view,
+            name="paper_statistics",
+        ),
+        path("marking/", admin_papers.marking_queue_view, name="marking_queue"),
+        path("marking/<int:pk>/", admin_papers.mark_view, name="mark_item"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_marking_menu_item():
+    return PermissionMenuItem(
+        _("阅卷"),
+        reverse("marking_queue"),
+        icon_name="edit",
+        order=340,
+        permission="exams.mark_attempt",
+    )

@@ -182,3 +182,10 @@ def make_question(bank):
         )
 
     return make
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    """A browser session logged in as ``learner`` (session auth, as the exam page uses)."""
+    client.force_login(learner)
+    return client

@@ -1,5 +1,7 @@
 """Models of the question bank and practice, one module per topic, re-exported here."""
 
+from .attempts import Attempt, AttemptQuestion
+from .papers import BlueprintRule, Paper, PaperQuestion
 from .practice import DailySet, DailySetItem, Favourite, PracticeAnswer, WrongAnswer
 from .questions import (
     CHOICE_TYPES,
@@ -18,6 +20,11 @@ from .questions import (
 __all__ = [
     "CHOICE_TYPES",
     "OPTION_KEYS",
+    "Attempt",
+    "AttemptQuestion",
+    "BlueprintRule",
+    "Paper",
+    "PaperQuestion",
     "DailySet",
     "DailySetItem",
     "Favourite",

@@ -213,6 +213,8 @@ DEMO_LOADERS = [
     "learning.reminders.demo.load",
     "lecturers.demo.load",
     "exams.demo.load",
+    # after the question bank's demo loader: the mock exams draw from its questions
+    "exams.demo_papers.load",
 ]
 
 LOGGING = {
@@ -225,6 +227,13 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+#: Mock exams: saves are accepted this long after an attempt's deadline (network latency).
+EXAMS_DEADLINE_GRACE_SECONDS = 30
+#: Mock exams: (percent of the maximum reached, points) for the score-band award, highest first.
+EXAMS_SCORE_BANDS = [(90, 10), (80, 5)]
+#: Mock exams: how far ahead reminders announce a paper opening or closing.
+EXAMS_REMINDER_WINDOW_HOURS = 24
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100

@@ -1,0 +1,87 @@
+"""What a learner is shown of an attempt, shared by the API and the exam pages.
+
+The one place that decides which fields leave the server: before the review policy allows,
+a question carries only its stem, shown options (relabelled keys and text), score and the
+learner's own saved answer; never ``is_correct``, weights, feedback, 解析 or model answers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from wagtail.rich_text import expand_db_html
+
+from exams.attempts import answers_visible, score_visible, shown_snapshot, to_shown
+from exams.grading import correct_answer
+from exams.models import Attempt, AttemptQuestion, QuestionType
+
+
+def _public(snapshot: dict, score: Decimal) -> dict:
+    data = {
+        "id": snapshot["id"],
+        "type": snapshot["type"],
+        "stem": expand_db_html(snapshot["stem"]),
+        "options": [{"key": o["key"], "text": o["text"]} for o in snapshot["options"]],
+        "score": score,
+    }
+    if snapshot["type"] == QuestionType.CASE_ANALYSIS:
+        subs = snapshot["sub_questions"]
+        total = sum((Decimal(sub["score"]) for sub in subs), start=Decimal(0))
+        ratio = score / total if total else Decimal(0)
+        data["sub_questions"] = [
+            _public(sub, (Decimal(sub["score"]) * ratio).quantize(Decimal("0.01"))) for sub in subs
+        ]
+    return data
+
+
+def question_payload(item: AttemptQuestion, *, reveal: bool) -> dict:
+    snapshot = shown_snapshot(item.version.snapshot, item.option_order)
+    data = _public(snapshot, item.score)
+    data["position"] = item.position
+    data["flagged"] = item.flagged
+    data["answer"] = to_shown(item.answer, item.option_order)
+    if reveal:
+        data["your_answer"] = data["answer"]
+        data["correct_answer"] = correct_answer(snapshot)
+        data["explanation"] = expand_db_html(snapshot.get("explanation", ""))
+        data["awarded"] = item.awarded
+        data["correct"] = item.correct
+        if snapshot["type"] == QuestionType.CASE_ESSAY:
+            data["correct_answer"] = expand_db_html(snapshot.get("model_answer", ""))
+            data["marking_points"] = snapshot.get("marking_points", [])
+            data["marker_comment"] = item.marker_comment
+    return data
+
+
+def attempt_payload(attempt: Attempt, *, now: datetime, with_questions: bool = True) -> dict:
+    show_score = score_visible(attempt, now=now)
+    data = {
+        "id": attempt.pk,
+        "paper": {"id": attempt.paper_id, "title": attempt.paper.title},
+        "number": attempt.number,
+        "state": attempt.state,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "submitted_at": attempt.submitted_at,
+        "max_score": attempt.max_score,
+        "score": attempt.score if show_score else None,
+        "passed": attempt.passed if show_score else None,
+    }
+    if with_questions:
+        reveal = answers_visible(attempt, now=now)
+        items = attempt.items.select_related("version").order_by("position")
+        data["review_available"] = reveal
+        data["questions"] = [question_payload(item, reveal=reveal) for item in items]
+    return data
+
+
+def result_payload(attempt: Attempt, *, now: datetime) -> dict:
+    show_score = score_visible(attempt, now=now)
+    return {
+        "id": attempt.pk,
+        "state": attempt.state,
+        "score": attempt.score if show_score else None,
+        "max_score": attempt.max_score,
+        "passed": attempt.passed if show_score else None,
+    }

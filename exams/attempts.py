@@ -1,0 +1,480 @@
+"""Attempts (作答): start, autosave, submit, overdue finalisation, marking and results.
+
+Rules of integrity, all enforced here on the server:
+- starting freezes the drawn questions, their versions and option order (seeded per attempt);
+  at most one unfinished attempt per learner and paper (a partial unique constraint), and
+  starting again returns it;
+- the deadline is server time: ``min(start + limit, paper close)``; saves are accepted up to
+  ``EXAMS_DEADLINE_GRACE_SECONDS`` later (network latency), never after;
+- submitting locks the attempt row, so parallel submits grade once and all see one result;
+- an attempt past its deadline is finalised on what was saved (``finalise_overdue``, run by
+  a django-q2 schedule, and lazily whenever it is read).
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from exams import grading
+from exams.models import Attempt, AttemptQuestion, Paper, QuestionType
+from exams.models.questions import OPTION_KEYS
+from exams.papers import PaperUnavailable, draw, option_order
+from learning.models import PointAction, User
+from learning.points import award
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers (finished, or past its deadline)."""
+
+
+class UnknownQuestion(ValueError):
+    """An answer names a question that is not in the attempt."""
+
+
+#: Longest case essay answer accepted (characters); a full 中级实务 answer is far shorter.
+MAX_ESSAY_LENGTH = 20_000
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=getattr(settings, "EXAMS_DEADLINE_GRACE_SECONDS", 30))
+
+
+def deadline_for(paper: Paper, started_at: datetime) -> datetime:
+    deadline = started_at + timedelta(minutes=paper.time_limit_minutes)
+    if paper.closes_at and paper.closes_at < deadline:
+        deadline = paper.closes_at
+    return deadline
+
+
+def is_overdue(attempt: Attempt, now: datetime) -> bool:
+    return attempt.state == Attempt.State.IN_PROGRESS and now > attempt.deadline + grace()
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting
+
+
+def start_attempt(*, paper: Paper, learner: User, now: datetime) -> tuple[Attempt, bool]:
+    """The learner's unfinished attempt at ``paper``, or a new one; ``(attempt, created)``.
+
+    Raises :class:`PaperUnavailable` when the paper is not open or no attempts are left.
+    """
+    current = Attempt.objects.filter(
+        paper=paper, learner=learner, state=Attempt.State.IN_PROGRESS
+    ).first()
+    if current is not None:
+        current.paper = paper
+        if not is_overdue(current, now):
+            return current, False
+        submit_attempt(attempt_id=current.pk, now=now)
+    if not paper.is_open(now):
+        raise PaperUnavailable(_("这份试卷现在不在开放时间内。"))
+    used = Attempt.objects.filter(paper=paper, learner=learner).count()
+    if paper.attempts_allowed and used >= paper.attempts_allowed:
+        raise PaperUnavailable(_("这份试卷的作答次数已用完。"))
+    seed = secrets.randbits(62)
+    rng = random.Random(seed)  # noqa: S311 - reproducible draws, not secrets
+    drawn = draw(paper, rng)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                paper=paper,
+                learner=learner,
+                number=used + 1,
+                seed=seed,
+                started_at=now,
+                deadline=deadline_for(paper, now),
+                max_score=sum((d.score for d in drawn), start=Decimal(0)),
+            )
+            AttemptQuestion.objects.bulk_create(
+                AttemptQuestion(
+                    attempt=attempt,
+                    position=position,
+                    question=d.question,
+                    version=d.version,
+                    score=d.score,
+                    option_order=option_order(
+                        d.version.snapshot, rng, shuffle=paper.shuffle_options
+                    ),
+                )
+                for position, d in enumerate(drawn, start=1)
+            )
+    except IntegrityError:
+        # A parallel request started it first (the partial unique constraint): return that one.
+        return Attempt.objects.get(
+            paper=paper, learner=learner, state=Attempt.State.IN_PROGRESS
+        ), False
+    return attempt, True
+
+
+# ---------------------------------------------------------------------------------------------
+# Option keys as shown (relabelled A, B, C... in the frozen order) and as stored (original)
+
+
+def shown_snapshot(snapshot: dict, order) -> dict:
+    """The snapshot with options in the shown order and relabelled; answers stripped."""
+    if snapshot["type"] == QuestionType.CASE_ANALYSIS:
+        return {
+            **snapshot,
+            "sub_questions": [
+                shown_snapshot(sub, order.get(str(sub["id"]), []))
+                for sub in snapshot["sub_questions"]
+            ],
+        }
+    by_key = {option["key"]: option for option in snapshot["options"]}
+    options = [
+        {**by_key[key], "key": OPTION_KEYS[index]}
+        for index, key in enumerate(order)
+        if key in by_key
+    ]
+    return {**snapshot, "options": options}
+
+
+def to_original(answer, order):
+    """A normalised answer in shown keys -> the question's own keys."""
+    if isinstance(answer, dict):
+        return {sub: to_original(value, order.get(sub, [])) for sub, value in answer.items()}
+    if isinstance(answer, list):
+        return sorted(order[OPTION_KEYS.index(key)] for key in answer)
+    return answer
+
+
+def to_shown(answer, order):
+    """A stored answer (original keys) -> the keys the learner saw."""
+    if isinstance(answer, dict):
+        return {sub: to_shown(value, order.get(sub, [])) for sub, value in answer.items()}
+    if isinstance(answer, list):
+        return sorted(OPTION_KEYS[order.index(key)] for key in answer if key in order)
+    return answer
+
+
+def is_blank(answer) -> bool:
+    if isinstance(answer, dict):
+        return all(is_blank(value) for value in answer.values())
+    return answer in (None, "", [])
+
+
+# ---------------------------------------------------------------------------------------------
+# Autosave
+
+
+def save_answers(
+    *,
+    attempt: Attempt,
+    answers: dict[str, object],
+    flags: dict[str, bool] | None = None,
+    now: datetime,
+) -> list[AttemptQuestion]:
+    """Merge ``answers`` (question id -> shown keys or text) and review ``flags`` into the attempt.
+
+    All or nothing: an unknown question raises :class:`UnknownQuestion`, an unknown option
+    ``exams.grading.InvalidAnswer``, and a finished or overdue attempt :class:`AttemptClosed`.
+    An empty answer clears the saved one.
+    """
+    flags = flags or {}
+    if attempt.state != Attempt.State.IN_PROGRESS or now > attempt.deadline + grace():
+        raise AttemptClosed
+    wanted = {str(key) for key in answers} | {str(key) for key in flags}
+    items = {
+        str(item.question_id): item
+        for item in AttemptQuestion.objects.filter(
+            attempt=attempt, question_id__in=[int(k) for k in wanted if k.isdigit()]
+        ).select_related("version")
+    }
+    unknown = sorted(wanted - set(items))
+    if unknown:
+        raise UnknownQuestion(_("试卷中没有这道题：%(ids)s") % {"ids": ", ".join(unknown)})
+    changed = []
+    for key, raw in answers.items():
+        item = items[str(key)]
+        shown = shown_snapshot(item.version.snapshot, item.option_order)
+        if isinstance(raw, str) and len(raw) > MAX_ESSAY_LENGTH:
+            raise grading.InvalidAnswer(_("答案太长，最多 %(n)d 个字。") % {"n": MAX_ESSAY_LENGTH})
+        if is_blank(raw) and not isinstance(raw, dict):
+            item.answer = None
+        else:
+            value = grading.normalise_answer(shown, raw)
+            item.answer = None if is_blank(value) else to_original(value, item.option_order)
+        item.answered_at = now
+        changed.append(item)
+    for key, flagged in flags.items():
+        item = items[str(key)]
+        item.flagged = bool(flagged)
+        if item not in changed:
+            changed.append(item)
+    with transaction.atomic():
+        # Re-check under the row lock: a submit or the overdue task may have just finished it.
+        locked = Attempt.objects.select_for_update().only("state").get(pk=attempt.pk)
+        if locked.state != Attempt.State.IN_PROGRESS:
+            raise AttemptClosed
+        AttemptQuestion.objects.bulk_update(changed, ["answer", "answered_at", "flagged"])
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitting and grading
+
+
+def submit_attempt(*, attempt_id: int, now: datetime) -> Attempt:
+    """Grade and close the attempt once; a repeat (or a parallel call) returns the same result."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("paper").get(pk=attempt_id)
+        if attempt.state != Attempt.State.IN_PROGRESS:
+            return attempt
+        items = list(attempt.items.select_related("version"))
+        rule = attempt.paper.multiple_choice_rule
+        for item in items:
+            grade_item(item, rule=rule)
+        AttemptQuestion.objects.bulk_update(items, ["awarded", "correct", "needs_marking"])
+        attempt.submitted_at = now
+        attempt.ended_by = (
+            Attempt.Ending.TIMED_OUT
+            if now > attempt.deadline + grace()
+            else Attempt.Ending.SUBMITTED
+        )
+        if any(item.needs_marking for item in items):
+            attempt.state = Attempt.State.MARKING
+            attempt.save(update_fields=["state", "submitted_at", "ended_by"])
+        else:
+            publish_score(attempt, items, now=now)
+    return attempt
+
+
+def grade_item(item: AttemptQuestion, *, rule: str) -> None:
+    snapshot = item.version.snapshot
+    answer = item.answer
+    if snapshot["type"] == QuestionType.CASE_ESSAY:
+        # Nothing written, nothing to mark.
+        item.needs_marking = not is_blank(answer)
+        item.awarded = None if item.needs_marking else Decimal(0)
+        item.correct = None
+        return
+    if answer is None:
+        answer = {} if snapshot["type"] == QuestionType.CASE_ANALYSIS else []
+    result = grading.grade(snapshot, answer, score=item.score, rule=rule)
+    item.awarded = result.awarded.quantize(Decimal("0.01"))
+    item.correct = result.correct
+    item.needs_marking = False
+
+
+def publish_score(attempt: Attempt, items: list[AttemptQuestion], *, now: datetime) -> None:
+    """All questions graded: the attempt's score is final; points and the book follow."""
+    attempt.score = sum((item.awarded or Decimal(0) for item in items), start=Decimal(0))
+    attempt.passed = attempt.score >= attempt.paper.pass_score
+    attempt.state = Attempt.State.FINISHED
+    attempt.finished_at = now
+    attempt.save()
+    attempt_id = attempt.pk
+    transaction.on_commit(lambda: enqueue_results(attempt_id))
+
+
+def enqueue_results(attempt_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("exams.tasks.record_attempt_results", attempt_id)
+
+
+def finalise_overdue(*, now: datetime) -> int:
+    """Submit every attempt past its deadline (plus grace) on what was saved; how many."""
+    overdue = Attempt.objects.filter(
+        state=Attempt.State.IN_PROGRESS, deadline__lt=now - grace()
+    ).values_list("pk", flat=True)
+    count = 0
+    for attempt_id in list(overdue):
+        submit_attempt(attempt_id=attempt_id, now=now)
+        count += 1
+    return count
+
+
+def refresh_if_overdue(attempt: Attempt, *, now: datetime) -> Attempt:
+    """Reads finalise an overdue attempt themselves, so nobody waits for the schedule."""
+    if is_overdue(attempt, now):
+        return submit_attempt(attempt_id=attempt.pk, now=now)
+    return attempt
+
+
+# ---------------------------------------------------------------------------------------------
+# Manual marking (阅卷) of case essays
+
+
+class MarkingError(ValueError):
+    pass
+
+
+def mark_item(
+    *,
+    item: AttemptQuestion,
+    points: list[Decimal],
+    comment: str,
+    by: User,
+    now: datetime,
+) -> Attempt:
+    """A lecturer's marks for one case essay, one value per marking point (答题要点).
+
+    The sum is capped at the question's score. When the attempt's last essay is marked, its
+    score is published (and points and the wrong-answer book follow).
+    """
+    total = sum(points, start=Decimal(0))
+    if any(value < 0 for value in points):
+        raise MarkingError(_("分数不能为负。"))
+    if total > item.score:
+        raise MarkingError(
+            _("合计 %(total)s 分，超过了本题满分 %(max)s 分。")
+            % {"total": total, "max": item.score}
+        )
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update().select_related("paper").get(pk=item.attempt_id)
+        )
+        if attempt.state == Attempt.State.IN_PROGRESS:
+            raise MarkingError(_("考生还没有交卷。"))
+        item = AttemptQuestion.objects.select_for_update().get(pk=item.pk)
+        if attempt.state == Attempt.State.FINISHED and item.marked_at is None:
+            raise MarkingError(_("这道题不需要阅卷。"))
+        item.awarded = total
+        item.marking_breakdown = {str(i): str(value) for i, value in enumerate(points)}
+        item.marker_comment = comment
+        item.marked_by = by
+        item.marked_at = now
+        item.needs_marking = False
+        item.save()
+        items = list(attempt.items.all())
+        if attempt.state == Attempt.State.MARKING and not any(i.needs_marking for i in items):
+            publish_score(attempt, items, now=now)
+        elif attempt.state == Attempt.State.FINISHED:
+            # A correction after publication: the score follows the marks.
+            attempt.score = sum((i.awarded or Decimal(0) for i in items), start=Decimal(0))
+            attempt.passed = attempt.score >= attempt.paper.pass_score
+            attempt.save(update_fields=["score", "passed"])
+    return attempt
+
+
+# ---------------------------------------------------------------------------------------------
+# Review policy and results across attempts
+
+
+def score_visible(attempt: Attempt, *, now: datetime) -> bool:
+    if attempt.state != Attempt.State.FINISHED:
+        return False
+    paper = attempt.paper
+    if paper.review_timing == Paper.ReviewTiming.AFTER_CLOSE:
+        return paper.closes_at is not None and now >= paper.closes_at
+    return True
+
+
+def answers_visible(attempt: Attempt, *, now: datetime) -> bool:
+    """Whether correct answers and explanations may be shown (the paper's review policy)."""
+    return (
+        score_visible(attempt, now=now) and attempt.paper.review_content == Paper.ReviewContent.FULL
+    )
+
+
+def paper_result(*, paper: Paper, learner: User) -> Decimal | None:
+    """The learner's result on a paper by its grading method, over finished attempts."""
+    scores = list(
+        Attempt.objects.filter(paper=paper, learner=learner, state=Attempt.State.FINISHED)
+        .order_by("started_at", "pk")
+        .values_list("score", flat=True)
+    )
+    return result_of(paper.grading_method, scores)
+
+
+def result_of(method: str, scores: list[Decimal]) -> Decimal | None:
+    if not scores:
+        return None
+    if method == Paper.GradingMethod.FIRST:
+        return scores[0]
+    if method == Paper.GradingMethod.LAST:
+        return scores[-1]
+    if method == Paper.GradingMethod.AVERAGE:
+        return (sum(scores, start=Decimal(0)) / len(scores)).quantize(Decimal("0.01"))
+    return max(scores)
+
+
+#: (percentage of the maximum reached, points) for MOCK_EXAM_SCORE_BAND, highest first.
+DEFAULT_SCORE_BANDS = [(90, 10), (80, 5)]
+
+
+def score_band(attempt: Attempt) -> tuple[int, int] | None:
+    if not attempt.max_score:
+        return None
+    percent = attempt.score * 100 / attempt.max_score
+    for threshold, points in getattr(settings, "EXAMS_SCORE_BANDS", DEFAULT_SCORE_BANDS):
+        if percent >= threshold:
+            return threshold, points
+    return None
+
+
+def award_attempt_points(attempt: Attempt) -> int:
+    """Points for a finished attempt, each once: finishing it, its score band, passing the paper.
+
+    The band is keyed per paper and band, so resitting a paper cannot farm band points; the
+    pass is keyed per paper and judged by the paper's grading method across attempts.
+    """
+    learner, paper = attempt.learner, attempt.paper
+    when = attempt.finished_at
+    total = award(
+        learner=learner,
+        action=PointAction.MOCK_EXAM_FINISHED,
+        key=f"attempt:{attempt.pk}",
+        note=paper.title,
+        now=when,
+    )
+    band = score_band(attempt)
+    if band is not None:
+        threshold, points = band
+        total += award(
+            learner=learner,
+            action=PointAction.MOCK_EXAM_SCORE_BAND,
+            key=f"paper:{paper.pk}:band:{threshold}",
+            points=points,
+            note=f"{paper.title} ≥{threshold}%",
+            now=when,
+        )
+    result = paper_result(paper=paper, learner=learner)
+    if result is not None and result >= paper.pass_score:
+        total += award(
+            learner=learner,
+            action=PointAction.MOCK_EXAM_PASSED,
+            key=f"paper:{paper.pk}",
+            note=paper.title,
+            now=when,
+        )
+    return total
+
+
+def report_to_wrong_answer_book(attempt: Attempt) -> None:
+    """Hand a finished attempt's graded questions to the practice records through the bank's
+    ``exams.practice.record_answer`` (mode 模拟考试, no practice points), so wrong ones land in
+    the learner's wrong-answer book (错题本) and right ones count towards mastery.
+
+    Idempotent per attempt: its answers are recorded once, stamped with the submit time. Case
+    essays are neither right nor wrong and stay out of the book.
+    """
+    from exams.models import PracticeAnswer
+    from exams.practice import record_answer
+
+    if PracticeAnswer.objects.filter(
+        learner=attempt.learner, mode=PracticeAnswer.Mode.EXAM, answered_at=attempt.submitted_at
+    ).exists():
+        return
+    for item in attempt.items.select_related("question", "version").order_by("position"):
+        if item.correct is None or item.version.snapshot["type"] == QuestionType.CASE_ESSAY:
+            continue
+        empty = {} if item.version.snapshot["type"] == QuestionType.CASE_ANALYSIS else []
+        record_answer(
+            learner=attempt.learner,
+            question=item.question,
+            answer=item.answer if item.answer is not None else empty,
+            mode=PracticeAnswer.Mode.EXAM,
+            version=item.version,
+            now=attempt.submitted_at,
+            award_points=False,
+        )

@@ -1,0 +1,201 @@
+"""No answer leakage before review, concurrency of submit and start, and query counts."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections
+from django.utils import timezone
+
+from exams.attempts import start_attempt, submit_attempt
+from exams.models import Attempt, Paper
+from tests.exams.mock_helpers import case_analysis, choice_question, fixed_paper, put_json
+
+SECRET_EXPLANATION = "解析：只有老师知道的秘密解析"
+QUESTION_KEYS = {"id", "type", "stem", "options", "score", "position", "flagged", "answer"}
+REVIEW_KEYS = {"your_answer", "correct_answer", "explanation", "awarded", "correct"}
+ATTEMPT_KEYS = {
+    "id",
+    "paper",
+    "number",
+    "state",
+    "started_at",
+    "deadline",
+    "submitted_at",
+    "score",
+    "max_score",
+    "passed",
+    "review_available",
+    "questions",
+}
+
+
+@pytest.fixture
+def paper(db):
+    questions = [choice_question(stem=f"第{i}题", explanation=SECRET_EXPLANATION) for i in range(3)]
+    questions.append(case_analysis(subs=2))
+    return fixed_paper(questions, shuffle_options=True)
+
+
+def assert_no_answers(question: dict):
+    assert set(question) <= QUESTION_KEYS | {"sub_questions"}, set(question)
+    for option in question["options"]:
+        assert set(option) == {"key", "text"}
+    for sub in question.get("sub_questions") or []:
+        assert_no_answers(sub)
+    assert SECRET_EXPLANATION not in str(question)
+
+
+def test_started_attempt_has_no_answer_keys_or_explanations(paper, learner, client, token_for):
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **token_for(learner)).json()
+    assert set(body) == ATTEMPT_KEYS
+    assert body["review_available"] is False
+    for question in body["questions"]:
+        assert_no_answers(question)
+    detail = client.get(f"/api/v1/attempts/{body['id']}", **token_for(learner)).json()
+    for question in detail["questions"]:
+        assert_no_answers(question)
+
+
+def test_score_only_policy_hides_answers_after_finishing(paper, learner, client, token_for):
+    Paper.objects.filter(pk=paper.pk).update(review_content="score")
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **token_for(learner)).json()
+    result = client.post(f"/api/v1/attempts/{body['id']}/submit", **token_for(learner)).json()
+    assert result["score"] == 0.0
+    detail = client.get(f"/api/v1/attempts/{body['id']}", **token_for(learner)).json()
+    assert detail["state"] == "finished"
+    for question in detail["questions"]:
+        assert_no_answers(question)
+
+
+def test_after_close_policy_hides_score_and_answers_until_the_paper_closes(
+    paper, learner, client, token_for
+):
+    closes = timezone.now() + timedelta(hours=3)
+    Paper.objects.filter(pk=paper.pk).update(review_timing="after_close", closes_at=closes)
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **token_for(learner)).json()
+    result = client.post(f"/api/v1/attempts/{body['id']}/submit", **token_for(learner)).json()
+    assert (result["score"], result["passed"]) == (None, None)
+    detail = client.get(f"/api/v1/attempts/{body['id']}", **token_for(learner)).json()
+    assert detail["score"] is None
+    for question in detail["questions"]:
+        assert_no_answers(question)
+    listed = client.get("/api/v1/attempts", **token_for(learner)).json()["items"][0]
+    assert listed["score"] is None
+    Paper.objects.filter(pk=paper.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    detail = client.get(f"/api/v1/attempts/{body['id']}", **token_for(learner)).json()
+    assert detail["review_available"] is True
+    assert detail["score"] == 0.0
+
+
+def test_review_shows_answers_in_shown_keys_once_finished(paper, learner, client, token_for):
+    headers = token_for(learner)
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **headers).json()
+    first = body["questions"][0]
+    put_json(
+        client,
+        f"/api/v1/attempts/{body['id']}/answers",
+        {"answers": {str(first["id"]): ["B"]}},
+        **headers,
+    )
+    client.post(f"/api/v1/attempts/{body['id']}/submit", **headers)
+    reviewed = client.get(f"/api/v1/attempts/{body['id']}", **headers).json()["questions"][0]
+    assert REVIEW_KEYS <= set(reviewed)
+    attempt_question = Attempt.objects.get().items.get(question_id=first["id"])
+    expected = "ABCD"[attempt_question.option_order.index("A")]
+    assert reviewed["correct_answer"] == [expected]
+    assert reviewed["your_answer"] == ["B"]
+    assert reviewed["explanation"] == SECRET_EXPLANATION
+    assert reviewed["awarded"] == (1.0 if expected == "B" else 0.0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submits_grade_once_and_agree(learner):
+    questions = [choice_question(stem=f"第{i}题") for i in range(5)]
+    paper = fixed_paper(questions)
+    attempt, _ = start_attempt(paper=paper, learner=learner, now=timezone.now())
+    attempt.items.update(answer=["A"])
+    results, barrier = [], threading.Barrier(8)
+    from exams import attempts as service
+
+    graded = []
+    original = service.grade_item
+
+    def counting(item, *, rule):
+        graded.append(item.pk)
+        original(item, rule=rule)
+
+    service.grade_item = counting
+    try:
+
+        def worker():
+            barrier.wait()
+            try:
+                done = submit_attempt(attempt_id=attempt.pk, now=timezone.now())
+                results.append((done.state, done.score, done.submitted_at))
+            finally:
+                close_old_connections()
+
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        service.grade_item = original
+    assert len(results) == 8
+    assert len(set(results)) == 1
+    assert results[0][0] == "finished" and results[0][1] == 5
+    assert len(graded) == 5  # five questions graded once, not eight times
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_starts_make_one_attempt(learner):
+    paper = fixed_paper([choice_question() for _ in range(3)])
+    ids, barrier = [], threading.Barrier(6)
+
+    def worker():
+        barrier.wait()
+        try:
+            ids.append(start_attempt(paper=paper, learner=learner, now=timezone.now())[0].pk)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(ids)) == 1
+    assert Attempt.objects.count() == 1
+
+
+@pytest.fixture
+def paper_of_80(db):
+    questions = [choice_question(stem=f"单{i}") for i in range(60)]
+    questions += [
+        choice_question(stem=f"多{i}", right="ABC", keys="ABCDE", multiple=True) for i in range(20)
+    ]
+    return fixed_paper(questions, scores=[1] * 60 + [2] * 20, shuffle_options=True)
+
+
+def test_start_save_submit_of_80_questions_take_a_handful_of_queries(
+    paper_of_80, learner, client, token_for, django_assert_max_num_queries
+):
+    headers = token_for(learner)
+    with django_assert_max_num_queries(20):
+        body = client.post(f"/api/v1/papers/{paper_of_80.pk}/attempts", **headers).json()
+    answers = {str(q["id"]): ["A"] for q in body["questions"]}
+    with django_assert_max_num_queries(6):
+        again = client.post(f"/api/v1/papers/{paper_of_80.pk}/attempts", **headers)
+    assert again.status_code == 200
+    with django_assert_max_num_queries(8):
+        response = put_json(
+            client, f"/api/v1/attempts/{body['id']}/answers", {"answers": answers}, **headers
+        )
+    assert response.status_code == 200
+    with django_assert_max_num_queries(8):
+        result = client.post(f"/api/v1/attempts/{body['id']}/submit", **headers).json()
+    assert result["max_score"] == 100.0
