@@ -1,0 +1,132 @@
+"""Practice (练习): answers, the wrong-answer book (错题本), favourites (收藏), daily sets (每日一练)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .questions import Question, QuestionVersion
+
+
+class PracticeAnswer(models.Model):
+    """One answer a learner gave outside a graded attempt, or a graded attempt's answer reported
+    to the book. Accuracy, questions done and streaks are all derived from these rows."""
+
+    class Mode(models.TextChoices):
+        CHAPTER = "chapter", _("章节练习")
+        DAILY = "daily", _("每日一练")
+        WRONG_BOOK = "wrong_book", _("错题重练")
+        FAVOURITE = "favourite", _("收藏练习")
+        EXAM = "exam", _("模拟考试")
+        LESSON = "lesson", _("课程随堂练习")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("方式"), max_length=12, choices=Mode.choices)
+    answer = models.JSONField(_("作答"))
+    correct = models.BooleanField(_("正确"))
+    local_date = models.DateField(_("日期"))
+    answered_at = models.DateTimeField(_("作答时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("练习记录")
+        verbose_name_plural = _("练习记录")
+        indexes = [
+            models.Index(fields=["learner", "local_date"]),
+            models.Index(fields=["learner", "question"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.question_id} {'✓' if self.correct else '✗'}"
+
+
+class WrongAnswer(models.Model):
+    """An entry of a learner's wrong-answer book (错题本).
+
+    Every wrong answer lands here; answering right twice in a row on different local days
+    (``right_streak`` counts days, ``last_right_date`` stops the same day counting twice)
+    marks it mastered, which takes it out of the book until it is answered wrongly again.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wrong_answers"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    wrong_count = models.PositiveIntegerField(_("错误次数"), default=0)
+    last_wrong_at = models.DateTimeField(_("最近答错"))
+    right_streak = models.PositiveSmallIntegerField(_("连续答对天数"), default=0)
+    last_right_date = models.DateField(_("最近答对日期"), null=True, blank=True)
+    mastered_at = models.DateTimeField(_("掌握时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("错题")
+        verbose_name_plural = _("错题本")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="unique_wrong_answer")
+        ]
+        indexes = [models.Index(fields=["learner", "mastered_at", "last_wrong_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.question_id} ×{self.wrong_count}"
+
+
+class Favourite(models.Model):
+    """A question a learner saved to come back to (收藏)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourite_questions"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("收藏")
+        verbose_name_plural = _("收藏")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="unique_favourite")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} ♥ {self.question_id}"
+
+
+class DailySet(models.Model):
+    """A learner's 10 questions for one local day (每日一练): chosen once, the same all day."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_sets"
+    )
+    date = models.DateField(_("日期"))
+    questions = models.ManyToManyField(Question, through="DailySetItem", related_name="+")
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("每日一练")
+        verbose_name_plural = _("每日一练")
+        constraints = [models.UniqueConstraint(fields=["learner", "date"], name="unique_daily_set")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.date}"
+
+
+class DailySetItem(models.Model):
+    daily_set = models.ForeignKey(DailySet, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["daily_set", "question"], name="unique_daily_set_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.daily_set_id} #{self.position}"
