@@ -7,3 +7,10 @@ class CoursesConfig(AppConfig):
 
     name = "courses"
     verbose_name = _("课程")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .authoring import ensure_authoring
+
+        post_migrate.connect(ensure_authoring, sender=self)

@@ -270,6 +270,7 @@ class Enrolment(models.Model):
             models.UniqueConstraint(fields=["learner", "course"], name="one_enrolment_per_course")
         ]
         indexes = [models.Index(fields=["learner", "last_visited_at"])]
+        permissions = [("enrol_organisation", _("可为整个机构的学员统一选课"))]
 
     def __str__(self) -> str:
         return f"{self.learner} → {self.course}"
