@@ -7,3 +7,11 @@ class LecturersConfig(AppConfig):
 
     name = "lecturers"
     verbose_name = _("讲师团")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import signals  # noqa: F401  (connects the page signals)
+        from .roles import grant_lecturer_roles
+
+        post_migrate.connect(grant_lecturer_roles, sender=self)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -180,15 +180,18 @@ class TrainingSessionQuerySet(models.QuerySet):
 
     def eligible_for(self, organisation: Organisation | None):
         """Sessions open to everyone, or targeting an organisation at or above ``organisation``."""
-        open_to_all = Q(target_organisations__isnull=True)
+        targets = TrainingSession.target_organisations.through.objects.filter(
+            trainingsession_id=OuterRef("pk")
+        )
+        open_to_all = ~Exists(targets)
         if organisation is None:
-            return self.filter(open_to_all).distinct()
-        # A target covers the learner when the learner's community path starts with it.
+            return self.filter(open_to_all)
+        # A target covers the learner when the learner's community path starts with its path.
         step = Organisation.steplen
         ancestors = [
             organisation.path[:end] for end in range(step, len(organisation.path) + 1, step)
         ]
-        return self.filter(open_to_all | Q(target_organisations__path__in=ancestors)).distinct()
+        return self.filter(open_to_all | Exists(targets.filter(organisation__path__in=ancestors)))
 
 
 class TrainingSession(models.Model):

@@ -65,3 +65,97 @@ def token_for():
         return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user).token}"}
 
     return make
+
+
+# --- lecturer pool (lecturers app) ---------------------------------------------------------
+
+
+@pytest.fixture
+def lecturer_index(home_page):
+    from lecturers.services import ensure_lecturer_index
+
+    return ensure_lecturer_index(home=home_page)
+
+
+_lecturer_slugs = itertools.count(1)
+
+
+@pytest.fixture
+def make_lecturer(lecturer_index, django_capture_on_commit_callbacks):
+    """A published LecturerPage; ``account=True`` links a new 讲师 user to it.
+
+    Runs what waits for the commit (the photo renditions), as a real request would.
+    """
+    from lecturers.services import save_lecturer
+
+    def make(*, name: str = "周明", lecturer_type: str = "party_school", account=False, **fields):
+        user = None
+        if account:
+            user = User.objects.create_user(
+                phone=f"136{next(_phones):08d}", name=name, password=PASSWORD
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            return save_lecturer(
+                index=lecturer_index,
+                name=name,
+                lecturer_type=lecturer_type,
+                slug=f"lecturer-{next(_lecturer_slugs)}",
+                user=user,
+                **fields,
+            )
+
+    return make
+
+
+@pytest.fixture
+def make_session(db):
+    """A TrainingSession starting ``starts_in`` from now (default: tomorrow), 2 hours long."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lecturers.models import TrainingSession
+
+    def make(*, starts_in=timedelta(days=1), hours: int = 2, capacity: int = 30, **fields):
+        starts_at = fields.pop("starts_at", timezone.now() + starts_in)
+        fields.setdefault("title", "社区治理专题集训")
+        fields.setdefault("kind", TrainingSession.Kind.INTENSIVE)
+        fields.setdefault("venue", "清河县委党校报告厅")
+        return TrainingSession.objects.create(
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            capacity=capacity,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def bank(db):
+    from exams.models import QuestionBank
+
+    return QuestionBank.add_root(name="测试题库")
+
+
+@pytest.fixture
+def make_question(bank):
+    """Create a question: ``make_question("single", options=[("甲", True), ("乙", False)])``."""
+    from exams.services import create_question, true_false_options
+
+    def make(kind: str = "single", *, options=None, stem: str = "<p>题干</p>", **fields):
+        defaults = {
+            "single": [("助人自助", True), ("维护秩序", False), ("管理", False), ("推销", False)],
+            "multiple": [("甲", True), ("乙", True), ("丙", True), ("丁", False), ("戊", False)],
+            "true_false": true_false_options(True),
+        }
+        fields.setdefault("explanation", "<p>解析</p>")
+        fields.setdefault("bank", bank)
+        return create_question(
+            type=kind,
+            stem=stem,
+            options=defaults.get(kind, []) if options is None else options,
+            **fields,
+        )
+
+    return make

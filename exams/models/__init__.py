@@ -2,6 +2,8 @@
 
 from .practice import DailySet, DailySetItem, Favourite, PracticeAnswer, WrongAnswer
 from .questions import (
+    CHOICE_TYPES,
+    OPTION_KEYS,
     Level,
     Option,
     Question,
@@ -10,9 +12,12 @@ from .questions import (
     QuestionType,
     QuestionVersion,
     Subject,
+    option_errors,
 )
 
 __all__ = [
+    "CHOICE_TYPES",
+    "OPTION_KEYS",
     "DailySet",
     "DailySetItem",
     "Favourite",
@@ -26,4 +31,5 @@ __all__ = [
     "QuestionVersion",
     "Subject",
     "WrongAnswer",
+    "option_errors",
 ]

@@ -1,0 +1,307 @@
+"""Practice services: answering, the wrong-answer book (错题本), favourites and 每日一练.
+
+``record_answer`` is the one entry point for every answer a learner gives outside a hand-marked
+paper: practice pages and the API call it, the mock-exam app calls it (``mode=EXAM``,
+``award_points=False``) for each graded question so wrong answers land in the book, and the
+courses' knowledge-check blocks call it (``mode=LESSON``) for inline answers.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from exams.grading import Grade, correct_answer, grade
+from exams.models import (
+    DailySet,
+    DailySetItem,
+    Favourite,
+    Level,
+    PracticeAnswer,
+    Question,
+    QuestionType,
+    QuestionVersion,
+    WrongAnswer,
+)
+from exams.questions import current_version, practice_questions
+from learning.models import PointAction, User
+from learning.points import award
+
+#: Questions in a day's set (每日一练).
+DAILY_SET_SIZE = 10
+#: Of those, at most this many wrong answers due for review, then weak knowledge points.
+DAILY_REVIEW_SHARE = 4
+DAILY_WEAK_SHARE = 3
+#: A knowledge point is weak below this accuracy.
+WEAK_ACCURACY = 0.7
+#: Right answers on this many different days in a row master a wrong-book entry.
+MASTERY_DAYS = 2
+
+#: Modes that are practice proper and so earn practice points.
+POINT_MODES = {
+    PracticeAnswer.Mode.CHAPTER,
+    PracticeAnswer.Mode.DAILY,
+    PracticeAnswer.Mode.WRONG_BOOK,
+    PracticeAnswer.Mode.FAVOURITE,
+}
+#: Types a learner can be given on their own in the daily set.
+DAILY_TYPES = [QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE]
+
+
+@dataclass
+class PracticeResult:
+    grade: Grade
+    version: QuestionVersion
+    correct_answer: list[str] | dict | str
+    explanation: str
+    points_awarded: int = 0
+    daily_completed: bool = False
+
+    @property
+    def correct(self) -> bool | None:
+        return self.grade.correct
+
+
+def record_answer(
+    *,
+    learner: User,
+    question: Question,
+    answer,
+    mode: str = PracticeAnswer.Mode.CHAPTER,
+    version: QuestionVersion | None = None,
+    now: datetime | None = None,
+    award_points: bool | None = None,
+) -> PracticeResult:
+    """Grade and record one answer; update the wrong-answer book and award practice points.
+
+    ``version`` is the version the learner saw (defaults to the current one). Raises
+    ``exams.grading.InvalidAnswer`` for an answer that cannot belong to the question. Case
+    essays have no automatic grade: nothing is recorded, the model answer is returned.
+    """
+    version = version or current_version(question)
+    result_grade = grade(version.snapshot, answer)
+    result = PracticeResult(
+        grade=result_grade,
+        version=version,
+        correct_answer=correct_answer(version.snapshot),
+        explanation=version.snapshot.get("explanation", ""),
+    )
+    if result_grade.correct is None:
+        return result
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    with transaction.atomic():
+        PracticeAnswer.objects.create(
+            learner=learner,
+            question=question,
+            version=version,
+            mode=mode,
+            answer=result_grade.answer,
+            correct=result_grade.correct,
+            local_date=day,
+            answered_at=now,
+        )
+        update_wrong_book(learner=learner, question=question, correct=result_grade.correct, now=now)
+        if award_points is None:
+            award_points = mode in POINT_MODES
+        if award_points and result_grade.correct:
+            result.points_awarded += award(
+                learner=learner,
+                action=PointAction.PRACTICE_CORRECT,
+                key=f"practice:{question.pk}:{day}",
+                now=now,
+            )
+        if mode == PracticeAnswer.Mode.DAILY:
+            points = complete_daily_set_if_done(learner=learner, day=day, now=now)
+            if points is not None:
+                result.daily_completed = True
+                result.points_awarded += points
+    return result
+
+
+def update_wrong_book(*, learner: User, question: Question, correct: bool, now: datetime) -> None:
+    """Wrong: into the book (again). Right: one more day towards mastery (see ``MASTERY_DAYS``)."""
+    day = timezone.localdate(now)
+    if not correct:
+        entry, created = WrongAnswer.objects.select_for_update().get_or_create(
+            learner=learner, question=question, defaults={"wrong_count": 1, "last_wrong_at": now}
+        )
+        if not created:
+            entry.wrong_count += 1
+            entry.last_wrong_at = now
+            entry.right_streak = 0
+            entry.last_right_date = None
+            entry.mastered_at = None
+            entry.save()
+        return
+    entry = (
+        WrongAnswer.objects.select_for_update()
+        .filter(learner=learner, question=question, mastered_at__isnull=True)
+        .first()
+    )
+    if entry is None or entry.last_right_date == day:
+        return  # a second right answer the same day does not count twice
+    entry.right_streak += 1
+    entry.last_right_date = day
+    if entry.right_streak >= MASTERY_DAYS:
+        entry.mastered_at = now
+    entry.save()
+
+
+def remove_wrong_answer(*, learner: User, question_id: int, now: datetime | None = None) -> bool:
+    """The learner takes a question out of the book: it counts as mastered. False if absent."""
+    return bool(
+        WrongAnswer.objects.filter(
+            learner=learner, question_id=question_id, mastered_at__isnull=True
+        ).update(mastered_at=now or timezone.now())
+    )
+
+
+def set_favourite(*, learner: User, question: Question, favourite: bool) -> bool:
+    """Add or remove a favourite (收藏); idempotent. Returns the new state."""
+    if favourite:
+        Favourite.objects.get_or_create(learner=learner, question=question)
+    else:
+        Favourite.objects.filter(learner=learner, question=question).delete()
+    return favourite
+
+
+def daily_set(*, learner: User, day: date | None = None) -> DailySet:
+    """The learner's set for the local day, chosen on first request and kept all day.
+
+    Two simultaneous first requests choose the same questions (the choice is seeded by learner
+    and day) and the unique (learner, date) constraint keeps only one set.
+    """
+    day = day or timezone.localdate()
+    existing = DailySet.objects.filter(learner=learner, date=day).first()
+    if existing is not None:
+        return existing
+    question_ids = choose_daily_questions(learner=learner, day=day)
+    try:
+        with transaction.atomic():
+            chosen = DailySet.objects.create(learner=learner, date=day)
+            DailySetItem.objects.bulk_create(
+                DailySetItem(daily_set=chosen, question_id=qid, position=i)
+                for i, qid in enumerate(question_ids)
+            )
+            return chosen
+    except IntegrityError:
+        return DailySet.objects.get(learner=learner, date=day)
+
+
+def _learner_level(learner: User) -> str:
+    profile = getattr(learner, "profile", None)
+    level = getattr(profile, "exam_level", "")
+    return level if level in Level.values else ""
+
+
+def choose_daily_questions(*, learner: User, day: date) -> list[int]:
+    """Up to ``DAILY_SET_SIZE`` question ids: wrong answers due for review first, then
+    questions on the learner's weak knowledge points, then questions not yet done."""
+    rng = random.Random(f"{learner.pk}:{day.isoformat()}")  # noqa: S311 (not security)
+    pool = practice_questions().filter(type__in=DAILY_TYPES)
+    level = _learner_level(learner)
+    if level and pool.filter(level=level).exists():
+        pool = pool.filter(level=level)
+    pool_ids = set(pool.values_list("pk", flat=True))
+    start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    due = list(
+        WrongAnswer.objects.filter(
+            learner=learner,
+            mastered_at__isnull=True,
+            last_wrong_at__lt=start,
+            question_id__in=pool,
+        )
+        .filter(Q(last_right_date__isnull=True) | Q(last_right_date__lt=day))
+        .order_by("last_wrong_at")
+        .values_list("question_id", flat=True)[:DAILY_REVIEW_SHARE]
+    )
+    chosen = list(due)
+    weak = weak_knowledge_points(learner=learner)
+    if weak:
+        weak_ids = sorted(
+            set(
+                pool.filter(tagged_items__tag__name__in=weak)
+                .exclude(pk__in=chosen)
+                .values_list("pk", flat=True)
+            )
+        )
+        chosen += rng.sample(weak_ids, min(DAILY_WEAK_SHARE, len(weak_ids)))
+    done = set(PracticeAnswer.objects.filter(learner=learner).values_list("question_id", flat=True))
+    for candidates in (pool_ids - done, pool_ids):
+        rest = sorted(candidates - set(chosen))
+        need = DAILY_SET_SIZE - len(chosen)
+        if need <= 0:
+            break
+        chosen += rng.sample(rest, min(need, len(rest)))
+    return chosen[:DAILY_SET_SIZE]
+
+
+def weak_knowledge_points(*, learner: User) -> list[str]:
+    """Knowledge points the learner answers below ``WEAK_ACCURACY``, weakest first."""
+    rows = (
+        PracticeAnswer.objects.filter(learner=learner)
+        .values("question__tagged_items__tag__name")
+        .annotate(total=Count("pk"), right=Count("pk", filter=Q(correct=True)))
+        .exclude(question__tagged_items__tag__name=None)
+    )
+    weak = [
+        (row["right"] / row["total"], row["question__tagged_items__tag__name"])
+        for row in rows
+        if row["right"] / row["total"] < WEAK_ACCURACY
+    ]
+    return [name for _accuracy, name in sorted(weak)]
+
+
+def complete_daily_set_if_done(*, learner: User, day: date, now: datetime) -> int | None:
+    """Mark the day's set done once every question of it was answered that day in daily mode.
+
+    Returns the points awarded when this call completed the set, None otherwise.
+    """
+    updated = (
+        DailySet.objects.filter(learner=learner, date=day, completed_at__isnull=True)
+        .annotate(
+            total=Count("items", distinct=True),
+        )
+        .first()
+    )
+    if updated is None:
+        return None
+    answered = (
+        PracticeAnswer.objects.filter(
+            learner=learner,
+            local_date=day,
+            mode=PracticeAnswer.Mode.DAILY,
+            question__in=updated.items.values("question_id"),
+        )
+        .values("question_id")
+        .distinct()
+        .count()
+    )
+    if answered < updated.total:
+        return None
+    if not DailySet.objects.filter(pk=updated.pk, completed_at__isnull=True).update(
+        completed_at=now
+    ):
+        return None
+    return award(
+        learner=learner,
+        action=PointAction.DAILY_PRACTICE_DONE,
+        key=f"daily:{day.isoformat()}",
+        now=now,
+    )
+
+
+def streak_days(days: set[date], today: date) -> int:
+    """Consecutive local days with practice ending today (or yesterday, if not yet today)."""
+    current = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while current in days:
+        streak += 1
+        current -= timedelta(days=1)
+    return streak

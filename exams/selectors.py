@@ -1,0 +1,186 @@
+"""Reads for the practice pages, the API and the admin."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from exams.models import (
+    DailySet,
+    Favourite,
+    Option,
+    PracticeAnswer,
+    Question,
+    QuestionKnowledgePoint,
+    WrongAnswer,
+)
+from exams.practice import streak_days
+from exams.questions import practice_questions
+from learning.models import User
+
+
+def for_display(queryset: QuerySet[Question]) -> QuerySet[Question]:
+    """Questions with everything a page or API item shows, in a fixed number of queries."""
+    options = Option.objects.order_by("sort_order", "key")
+    return queryset.prefetch_related(
+        Prefetch("options", queryset=options),
+        Prefetch(
+            "sub_questions",
+            queryset=Question.objects.order_by("position", "pk").prefetch_related(
+                Prefetch("options", queryset=options)
+            ),
+        ),
+        "tagged_items__tag",
+    )
+
+
+def chapter_questions(
+    *, chapter: str = "", knowledge_point: str = "", subject: str = "", level: str = ""
+) -> QuerySet[Question]:
+    questions = practice_questions()
+    if chapter:
+        questions = questions.filter(chapter=chapter)
+    if knowledge_point:
+        questions = questions.filter(tagged_items__tag__name=knowledge_point)
+    if subject:
+        questions = questions.filter(subject=subject)
+    if level:
+        questions = questions.filter(level=level)
+    return questions.order_by("pk").distinct()
+
+
+def _accuracy(right: int, total: int) -> float | None:
+    return round(right / total, 3) if total else None
+
+
+def chapter_stats(*, learner: User, level: str = "") -> list[dict]:
+    """Every chapter with its question count and the learner's answers and accuracy (2 queries)."""
+    questions = practice_questions().exclude(chapter="")
+    if level:
+        questions = questions.filter(level=level)
+    counts = questions.values("subject", "level", "chapter").annotate(questions=Count("pk"))
+    mine = {
+        (row["question__subject"], row["question__level"], row["question__chapter"]): row
+        for row in PracticeAnswer.objects.filter(learner=learner, question__in=questions)
+        .values("question__subject", "question__level", "question__chapter")
+        .annotate(
+            answers=Count("pk"),
+            right=Count("pk", filter=Q(correct=True)),
+            done=Count("question_id", distinct=True),
+        )
+    }
+    items = []
+    for row in counts.order_by("subject", "level", "chapter"):
+        got = mine.get((row["subject"], row["level"], row["chapter"]), {})
+        items.append(
+            {
+                "chapter": row["chapter"],
+                "subject": row["subject"],
+                "level": row["level"],
+                "question_count": row["questions"],
+                "done": got.get("done", 0),
+                "answers": got.get("answers", 0),
+                "accuracy": _accuracy(got.get("right", 0), got.get("answers", 0)),
+            }
+        )
+    return items
+
+
+def knowledge_point_stats(*, learner: User) -> list[dict]:
+    """Every knowledge point with its question count and the learner's accuracy (2 queries)."""
+    counts = (
+        QuestionKnowledgePoint.objects.filter(
+            content_object__parent__isnull=True, content_object__is_outdated=False
+        )
+        .values("tag__name")
+        .annotate(questions=Count("content_object_id", distinct=True))
+        .order_by("tag__name")
+    )
+    mine = {
+        row["question__tagged_items__tag__name"]: row
+        for row in PracticeAnswer.objects.filter(learner=learner)
+        .exclude(question__tagged_items__tag__name=None)
+        .values("question__tagged_items__tag__name")
+        .annotate(answers=Count("pk"), right=Count("pk", filter=Q(correct=True)))
+    }
+    return [
+        {
+            "knowledge_point": row["tag__name"],
+            "question_count": row["questions"],
+            "answers": mine.get(row["tag__name"], {}).get("answers", 0),
+            "accuracy": _accuracy(
+                mine.get(row["tag__name"], {}).get("right", 0),
+                mine.get(row["tag__name"], {}).get("answers", 0),
+            ),
+        }
+        for row in counts
+    ]
+
+
+def practice_overview(*, learner: User) -> dict:
+    """Questions done, overall accuracy, streak, wrong-book and favourites counts."""
+    answers = PracticeAnswer.objects.filter(learner=learner)
+    totals = answers.aggregate(
+        answers=Count("pk"),
+        right=Count("pk", filter=Q(correct=True)),
+        done=Count("question_id", distinct=True),
+    )
+    days = set(answers.values_list("local_date", flat=True).distinct())
+    return {
+        "questions_done": totals["done"],
+        "answers": totals["answers"],
+        "accuracy": _accuracy(totals["right"], totals["answers"]),
+        "streak_days": streak_days(days, timezone.localdate()),
+        "wrong_answers": open_wrong_answers(learner=learner).count(),
+        "favourites": Favourite.objects.filter(learner=learner).count(),
+    }
+
+
+def open_wrong_answers(*, learner: User) -> QuerySet[WrongAnswer]:
+    return WrongAnswer.objects.filter(learner=learner, mastered_at__isnull=True).order_by(
+        "-last_wrong_at"
+    )
+
+
+def wrong_answer_book(*, learner: User) -> QuerySet[WrongAnswer]:
+    return open_wrong_answers(learner=learner).prefetch_related(
+        Prefetch("question", queryset=for_display(Question.objects.all()))
+    )
+
+
+def favourites(*, learner: User) -> QuerySet[Favourite]:
+    return (
+        Favourite.objects.filter(learner=learner)
+        .order_by("-created_at")
+        .prefetch_related(Prefetch("question", queryset=for_display(Question.objects.all())))
+    )
+
+
+def daily_questions(daily: DailySet) -> list[Question]:
+    """The set's questions in order, each with ``answered``/``answered_correct`` for the day."""
+    questions = list(for_display(Question.objects.filter(pk__in=daily.items.values("question_id"))))
+    order = dict(daily.items.values_list("question_id", "position"))
+    latest = {}
+    for qid, correct in (
+        PracticeAnswer.objects.filter(
+            learner=daily.learner_id,
+            local_date=daily.date,
+            mode=PracticeAnswer.Mode.DAILY,
+            question__in=list(order),
+        )
+        .order_by("answered_at")
+        .values_list("question_id", "correct")
+    ):
+        latest[qid] = correct
+    for question in questions:
+        question.answered = question.pk in latest
+        question.answered_correct = latest.get(question.pk)
+    return sorted(questions, key=lambda q: order[q.pk])
+
+
+def favourite_ids(*, learner: User, question_ids) -> set[int]:
+    return set(
+        Favourite.objects.filter(learner=learner, question_id__in=question_ids).values_list(
+            "question_id", flat=True
+        )
+    )

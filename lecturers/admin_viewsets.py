@@ -1,0 +1,161 @@
+"""Wagtail admin screens of offline sessions: the session viewset, its roster and export.
+
+The roster of a street organiser shows only learners of their street (``learning``'s
+organiser scope); phone numbers are masked on screen and, unless the user may export phone
+numbers, in the download too.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.auth import permission_required
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from learning.admin_viewsets import scope_of
+from learning.models import Organisation
+from lecturers import selectors
+from lecturers.exports import roster_workbook
+from lecturers.models import LecturerPage, TrainingSession
+
+
+class TrainingSessionForm(WagtailAdminModelForm):
+    lecturers = forms.ModelMultipleChoiceField(
+        label=_("讲师"),
+        queryset=LecturerPage.objects.order_by("path"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_organisations = forms.ModelMultipleChoiceField(
+        label=_("面向机构"),
+        queryset=Organisation.objects.order_by("path"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("留空表示面向全体学员；选择县市或街镇即包含其下所有社区。"),
+    )
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "kind",
+            "title",
+            "lecturers",
+            "venue",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "target_organisations",
+            "description",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_organisations"].label_from_instance = lambda org: org.indented_name
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
+        return cleaned
+
+
+class RosterColumn(Column):
+    """Seats taken over capacity, linking to the roster."""
+
+    def get_value(self, instance):
+        url = reverse("training_roster", args=[instance.pk])
+        return format_html(
+            '<a href="{}">{} / {}</a>', url, instance.enrolled_count, instance.capacity
+        )
+
+
+class TrainingSessionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(enrolled_count=Count("enrolments"))
+
+
+class TrainingSessionViewSet(ModelViewSet):
+    model = TrainingSession
+    icon = "date"
+    menu_label = _("线下培训")
+    menu_order = 230
+    add_to_admin_menu = True
+
+    def get_form_class(self, for_update=False):
+        return TrainingSessionForm
+
+    index_view_class = TrainingSessionIndexView
+    search_fields = ["title", "venue"]
+    search_backend_name = None
+    list_filter = ["kind"]
+    ordering = ["-starts_at"]
+    list_display = [
+        "title",
+        "kind",
+        "starts_at",
+        "venue",
+        RosterColumn("roster", label=_("报名/名额")),
+        "check_in_code",
+    ]
+    inspect_view_enabled = True
+
+
+def _roster(request, session_id: int):
+    session = get_object_or_404(TrainingSession, pk=session_id)
+    scope = scope_of(request)
+    if scope is False:
+        # Not an organiser (e.g. an administrator without a scope row): everyone.
+        scope = None
+    return session, list(selectors.roster(session, scope=scope))
+
+
+@permission_required("lecturers.view_enrolment")
+def roster_view(request, session_id: int):
+    """Who enrolled and who checked in, with the check-in code to show at the session."""
+    session, enrolments = _roster(request, session_id)
+    return render(
+        request,
+        "lecturers/admin/roster.html",
+        {
+            "session": session,
+            "enrolments": enrolments,
+            "attended": sum(1 for enrolment in enrolments if enrolment.attended_at),
+        },
+    )
+
+
+@permission_required("lecturers.view_enrolment")
+def roster_export_view(request, session_id: int):
+    session, enrolments = _roster(request, session_id)
+    content = roster_workbook(
+        session=session,
+        enrolments=enrolments,
+        full_phones=request.user.has_perm("learning.export_phone_numbers"),
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localtime(session.starts_at).strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="roster-{session.pk}-{stamp}.xlsx"'
+    return response
+
+
+roster_urls = [
+    path("trainings/<int:session_id>/roster/", roster_view, name="training_roster"),
+    path(
+        "trainings/<int:session_id>/roster/export/",
+        roster_export_view,
+        name="training_roster_export",
+    ),
+]

@@ -1,0 +1,44 @@
+"""What organisers (组织者) and lecturers (讲师) may do with this app's models and images.
+
+Run from ``post_migrate`` (see ``learning.roles``); page-level rights are granted per page in
+:mod:`lecturers.permissions` when the pages are created.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+from learning.roles import LECTURERS, ORGANISERS, grant
+
+ORGANISER_PERMISSIONS = [
+    "lecturers.add_trainingsession",
+    "lecturers.change_trainingsession",
+    "lecturers.delete_trainingsession",
+    "lecturers.view_trainingsession",
+    "lecturers.view_enrolment",
+    "lecturers.link_lecturer_account",
+]
+LECTURER_PERMISSIONS = ["lecturers.view_trainingsession"]
+
+#: Image permissions on the root collection: both groups upload and choose photos.
+IMAGE_PERMISSIONS = ["add_image", "choose_image"]
+
+
+def grant_image_permissions(group: Group) -> None:
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    for codename in IMAGE_PERMISSIONS:
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailimages", codename=codename
+        )
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root, permission=permission
+        )
+
+
+def grant_lecturer_roles(**kwargs) -> None:
+    for group in (grant(ORGANISERS, ORGANISER_PERMISSIONS), grant(LECTURERS, LECTURER_PERMISSIONS)):
+        grant_image_permissions(group)
