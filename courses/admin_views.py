@@ -34,7 +34,9 @@ class EnrolOrganisationForm(forms.Form):
 def enrol_organisation_view(request):
     if not request.user.has_perm("courses.enrol_organisation"):
         raise PermissionDenied
-    form = EnrolOrganisationForm(request.POST or None, initial={"course": request.GET.get("course")})
+    form = EnrolOrganisationForm(
+        request.POST or None, initial={"course": request.GET.get("course")}
+    )
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]
         organisation = form.cleaned_data["organisation"]

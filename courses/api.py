@@ -15,6 +15,29 @@ from courses.models import CoursePage, LessonPage
 router = Router(tags=["courses"])
 
 
+class NamedRef(Schema):
+    id: int
+    name: str
+
+
+class CourseOut(Schema):
+    id: int
+    title: str
+    category: str
+    category_label: str
+    level: str
+    level_label: str
+    subject: str
+    summary: str
+    lecturers: list[NamedRef]
+    lesson_count: int
+    #: Percentage of the course's lessons the learner has completed (0-100).
+    progress: int
+    enrolled: bool
+    completed: bool
+    url: str
+
+
 class CheckAnswerIn(Schema):
     question_id: int
     answer: list[str] | str
@@ -57,7 +80,7 @@ def _live_lesson(lesson_id: int) -> LessonPage:
     return lesson
 
 
-@router.get("/courses")
+@router.get("/courses", response=list[CourseOut])
 @paginate(PageNumberPagination)
 def list_courses(request, category: str = "", level: str = "", q: str = ""):
     items = list(selectors.courses(category=category, level=level, q=q[:100]))
@@ -133,7 +156,10 @@ def check_answer(request, lesson_id: int, payload: CheckAnswerIn):
     lesson = _live_lesson(lesson_id)
     try:
         return answer_check(
-            learner=request.auth, lesson=lesson, question_id=payload.question_id, answer=payload.answer
+            learner=request.auth,
+            lesson=lesson,
+            question_id=payload.question_id,
+            answer=payload.answer,
         ).as_dict()
     except CheckError as error:
         raise HttpError(422, str(error)) from error

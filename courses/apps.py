@@ -9,8 +9,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("课程")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
 
-        from .authoring import ensure_authoring
+        from .authoring import ensure_authoring, on_index_saved
+        from .models import CourseIndexPage
 
         post_migrate.connect(ensure_authoring, sender=self)
+        post_save.connect(on_index_saved, sender=CourseIndexPage)

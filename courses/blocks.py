@@ -95,9 +95,7 @@ class VideoBlock(blocks.StructBlock):
         value = super().clean(value)
         if bool(value.get("embed_url")) == bool(value.get("media")):
             message = _("请填写视频链接或选择视频文件（二选一）。")
-            raise StructBlockValidationError(
-                block_errors={"embed_url": ValidationError(message)}
-            )
+            raise StructBlockValidationError(block_errors={"embed_url": ValidationError(message)})
         return value
 
 

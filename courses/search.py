@@ -66,7 +66,9 @@ def site_search(query: str) -> list[Hit]:
     hits: list[Hit] = []
     pages = Page.objects.live().type(CoursePage, LessonPage)
     matches = list(pages.search(" ".join(words), operator="or")[:MAX_MATCHES])
-    course_ids = set(CoursePage.objects.filter(pk__in=[p.pk for p in matches]).values_list("pk", flat=True))
+    course_ids = set(
+        CoursePage.objects.filter(pk__in=[p.pk for p in matches]).values_list("pk", flat=True)
+    )
     for position, page in enumerate(matches):
         kind = "course" if page.pk in course_ids else "lesson"
         hits.append(Hit(kind, page, (*_title_score(page.title, query, words), -position)))
@@ -74,7 +76,9 @@ def site_search(query: str) -> list[Hit]:
         reduce(
             or_,
             (
-                Q(title__icontains=word) | Q(organisation__icontains=word) | Q(intro__icontains=word)
+                Q(title__icontains=word)
+                | Q(organisation__icontains=word)
+                | Q(intro__icontains=word)
                 for word in words
             ),
         )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -29,7 +30,6 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
 )
-from courses.segmentation import query_words
 from exams.models import Option
 from lecturers.models import LecturerPage
 
@@ -105,8 +105,6 @@ def courses(
 
 
 def _in_order(queryset: QuerySet, ids: list[int]) -> QuerySet:
-    from django.db.models import Case, When
-
     if not ids:
         return queryset.none()
     return queryset.order_by(Case(*[When(pk=pk, then=pos) for pos, pk in enumerate(ids)]))
@@ -118,9 +116,7 @@ def progress_for(user, course_ids: Iterable[int], totals: Mapping[int, int]) -> 
     if not getattr(user, "is_authenticated", False) or not course_ids:
         return {pk: Progress(completed=0, total=totals.get(pk, 0)) for pk in course_ids}
     done = dict(
-        LessonCompletion.objects.filter(
-            learner=user, course_id__in=course_ids, lesson__live=True
-        )
+        LessonCompletion.objects.filter(learner=user, course_id__in=course_ids, lesson__live=True)
         .values("course_id")
         .annotate(n=Count("pk"))
         .values_list("course_id", "n")
@@ -163,7 +159,7 @@ def catalogue_context(*, index: CourseIndexPage, request) -> dict:
         "courses": items,
         "page_obj": page,
         "filters": filters,
-        "query_string": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+        "query_string": urlencode({k: v for k, v in filters.items() if v}),
         "categories": Category.choices,
         "levels": CourseLevel.choices,
         "lecturers": LecturerPage.objects.live()

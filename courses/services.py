@@ -47,7 +47,7 @@ def enrol_organisation(*, organisation: Organisation, course: CoursePage, by: Us
     Returns how many learners were newly enrolled; those already enrolled are left alone.
     """
     learners = User.objects.filter(
-        is_active=True, learner_profile__organisation__path__startswith=organisation.path
+        is_active=True, profile__organisation__path__startswith=organisation.path
     ).exclude(course_enrolments__course=course)
     created = Enrolment.objects.bulk_create(
         [Enrolment(learner=learner, course=course, enrolled_by=by) for learner in learners],
@@ -56,9 +56,7 @@ def enrol_organisation(*, organisation: Organisation, course: CoursePage, by: Us
     return len(created)
 
 
-def record_visit(
-    *, learner: User, lesson: LessonPage, now: datetime | None = None
-) -> bool:
+def record_visit(*, learner: User, lesson: LessonPage, now: datetime | None = None) -> bool:
     """Remember the lesson as where the learner left off (继续学习), if they are enrolled.
 
     Visiting does not enrol: browsing a course is free, only enrolling puts it on the

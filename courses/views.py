@@ -6,6 +6,8 @@ redirect with a message otherwise, so every lesson works without JavaScript too.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -31,7 +33,13 @@ def search(request):
     specific = Page.objects.filter(pk__in=[hit.page.pk for hit in hits]).specific().in_bulk()
     for hit in hits:
         hit.page = specific.get(hit.page.pk, hit.page)
-    return render(request, "courses/search.html", {"query": query, "page_obj": page, "hits": hits})
+    context = {
+        "query": query,
+        "page_obj": page,
+        "hits": hits,
+        "query_string": urlencode({"q": query}),
+    }
+    return render(request, "courses/search.html", context)
 
 
 def _wants_json(request) -> bool:
@@ -68,9 +76,13 @@ def complete_lesson(request, lesson_id: int):
             }
         )
     if result.course_completed:
-        messages.success(request, _("恭喜，课程已学完！获得 %(n)s 积分。") % {"n": result.points_awarded})
+        messages.success(
+            request, _("恭喜，课程已学完！获得 %(n)s 积分。") % {"n": result.points_awarded}
+        )
     elif result.lesson_newly_completed:
-        messages.success(request, _("本课时已完成，获得 %(n)s 积分。") % {"n": result.points_awarded})
+        messages.success(
+            request, _("本课时已完成，获得 %(n)s 积分。") % {"n": result.points_awarded}
+        )
     return redirect(request.POST.get("next") or lesson.url)
 
 

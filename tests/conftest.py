@@ -159,3 +159,54 @@ def make_question(bank):
         )
 
     return make
+
+
+# --- courses (courses app) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def course_index(home_page):
+    from courses.models import CourseIndexPage
+
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = home_page.add_child(instance=CourseIndexPage(title="课程中心", slug="courses"))
+    return index
+
+
+_course_slugs = itertools.count(1)
+
+
+def _paragraph(text: str) -> tuple[str, object]:
+    from wagtail.rich_text import RichText
+
+    return ("rich_text", RichText(f"<p>{text}</p>"))
+
+
+@pytest.fixture
+def make_course(course_index):
+    """A live course with ``lessons`` live lessons (each one paragraph of ``lesson_text``)."""
+    from courses.models import Category, CoursePage, LessonPage
+
+    def make(
+        title: str = "社区工作方法",
+        *,
+        lessons: int = 3,
+        lesson_text: str = "本课时讲解社区走访。",
+        **fields,
+    ):
+        fields.setdefault("category", Category.PRACTICE)
+        course = course_index.add_child(
+            instance=CoursePage(title=title, slug=f"course-{next(_course_slugs)}", **fields)
+        )
+        for number in range(1, lessons + 1):
+            course.add_child(
+                instance=LessonPage(
+                    title=f"{title}（{number}）",
+                    slug=f"lesson-{number}",
+                    body=[_paragraph(lesson_text)],
+                )
+            )
+        return course
+
+    return make
