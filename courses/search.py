@@ -66,11 +66,20 @@ def site_search(query: str) -> list[Hit]:
     hits: list[Hit] = []
     pages = Page.objects.live().type(CoursePage, LessonPage)
     matches = list(pages.search(" ".join(words), operator="or")[:MAX_MATCHES])
-    course_ids = set(
-        CoursePage.objects.filter(pk__in=[p.pk for p in matches]).values_list("pk", flat=True)
+    steplen = CoursePage.steplen
+    # Courses among the matches, and the live courses the matched lessons belong to.
+    live_courses = set(
+        CoursePage.objects.live()
+        .filter(path__in={p.path for p in matches} | {p.path[:-steplen] for p in matches})
+        .values_list("path", flat=True)
     )
     for position, page in enumerate(matches):
-        kind = "course" if page.pk in course_ids else "lesson"
+        if page.path in live_courses:
+            kind = "course"
+        elif page.path[:-steplen] in live_courses:
+            kind = "lesson"
+        else:
+            continue  # a lesson of an unpublished course
         hits.append(Hit(kind, page, (*_title_score(page.title, query, words), -position)))
     lecturers = LecturerPage.objects.live().filter(
         reduce(

@@ -210,3 +210,20 @@ def make_course(course_index):
         return course
 
     return make
+
+
+@pytest.fixture
+def make_checked_lesson(make_course, make_question):
+    """A course of one lesson whose body ends with a knowledge check of ``questions``
+    (default: one single-choice question whose right answer is A)."""
+    from courses.models import LessonPage
+
+    def make(*, questions=None, **course_fields):
+        questions = questions or [make_question("single")]
+        course = make_course(lessons=1, **course_fields)
+        lesson = LessonPage.objects.child_of(course).get()
+        lesson.body.append(("knowledge_check", {"title": "随堂测验", "questions": questions}))
+        lesson.save()
+        return lesson
+
+    return make
