@@ -227,3 +227,22 @@ def make_checked_lesson(make_course, make_question):
         return lesson
 
     return make
+
+
+@pytest.fixture
+def make_image(db):
+    """A small PNG in Wagtail's image library, drawn with Pillow."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    def make(title: str = "封面", size=(640, 360), colour=(179, 38, 30)):
+        buffer = BytesIO()
+        PILImage.new("RGB", size, colour).save(buffer, "PNG")
+        return get_image_model().objects.create(
+            title=title, file=ImageFile(buffer, name=f"{title}.png")
+        )
+
+    return make

@@ -32,9 +32,10 @@ def test_course_list_items_have_the_contract_fields(client, auth, make_course, m
 def test_course_list_filters_by_category_level_and_query(client, auth, make_course):
     make_course("社区矛盾调解实务", category="practice", level="junior")
     make_course("党支部工作规范", category="party_affairs", level="general")
-    titles = lambda **q: [
-        i["title"] for i in client.get("/api/v1/courses", q, **auth).json()["items"]
-    ]  # noqa: E731
+
+    def titles(**query):
+        return [i["title"] for i in client.get("/api/v1/courses", query, **auth).json()["items"]]
+
     assert titles(category="party_affairs") == ["党支部工作规范"]
     assert titles(level="junior") == ["社区矛盾调解实务"]
     assert titles(q="调解") == ["社区矛盾调解实务"]
