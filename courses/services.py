@@ -13,8 +13,17 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Page
 
-from courses.models import CheckResult, CoursePage, Enrolment, LessonCompletion, LessonPage
+from courses.models import (
+    CheckResult,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+)
 from learning.models import Organisation, PointAction, User
 from learning.points import award
 
@@ -165,3 +174,20 @@ def checks_passed(*, learner: User, lessons: list[LessonPage]) -> bool:
         ).values_list("lesson_id", "question_id")
     )
     return required <= passed
+
+
+def ensure_course_index(*, home: Page) -> CourseIndexPage:
+    """The catalogue under the home page at slug ``courses`` (``/courses/``)."""
+    index = CourseIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(
+            instance=CourseIndexPage(
+                title=_("课程中心"),
+                slug="courses",
+                intro=_(
+                    "政治理论、基础党务、治理服务和社工职业水平考试课程，案例教学，随时随地学习。"
+                ),
+            )
+        )
+        index.save_revision().publish()
+    return index
