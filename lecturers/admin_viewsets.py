@@ -66,6 +66,14 @@ class TrainingSessionForm(WagtailAdminModelForm):
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity:
+            enrolled = self.instance.enrolments.count()
+            if capacity < enrolled:
+                self.add_error(
+                    "capacity",
+                    _("已有 %(enrolled)s 人报名，名额不能少于报名人数。") % {"enrolled": enrolled},
+                )
         return cleaned
 
 

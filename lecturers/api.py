@@ -17,7 +17,15 @@ from lecturers.models import PHOTO_CARD, PHOTO_DETAIL, LecturerPage, TrainingSes
 router = Router(tags=["lecturers"])
 
 
+def photo_url(lecturer: LecturerPage, context, spec: str) -> str | None:
+    if lecturer.photo is None:
+        return None
+    return context["request"].build_absolute_uri(lecturer.photo.get_rendition(spec).url)
+
+
 class LecturerOut(Schema):
+    """A lecturer; ``title`` is the position (职务/职称), ``name`` the page title."""
+
     id: int
     name: str
     type: str
@@ -28,6 +36,34 @@ class LecturerOut(Schema):
     photo_url: str | None
     expertise: list[str]
     url: str
+
+    @staticmethod
+    def resolve_name(obj: LecturerPage) -> str:
+        return obj.title
+
+    @staticmethod
+    def resolve_type(obj: LecturerPage) -> str:
+        return obj.lecturer_type
+
+    @staticmethod
+    def resolve_type_label(obj: LecturerPage) -> str:
+        return obj.get_lecturer_type_display()
+
+    @staticmethod
+    def resolve_title(obj: LecturerPage) -> str:
+        return obj.position
+
+    @staticmethod
+    def resolve_photo_url(obj: LecturerPage, context) -> str | None:
+        return photo_url(obj, context, PHOTO_CARD)
+
+    @staticmethod
+    def resolve_expertise(obj: LecturerPage) -> list[str]:
+        return obj.expertise_names()
+
+    @staticmethod
+    def resolve_url(obj: LecturerPage, context) -> str:
+        return obj.get_url(context["request"]) or ""
 
 
 class CourseOut(Schema):
@@ -42,6 +78,8 @@ class NamedRef(Schema):
 
 
 class TrainingOut(Schema):
+    """An offline session; ``lecturer`` joins the lecturers' names, ``lecturers`` lists them."""
+
     id: int
     title: str
     kind: str
@@ -57,11 +95,47 @@ class TrainingOut(Schema):
     attended: bool
     description: str
 
+    @staticmethod
+    def resolve_kind_label(obj: TrainingSession) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_lecturer(obj: TrainingSession) -> str:
+        return obj.lecturer_names()
+
+    @staticmethod
+    def resolve_lecturers(obj: TrainingSession) -> list[dict]:
+        return [{"id": page.pk, "name": page.title} for page in obj.lecturers.all()]
+
+    @staticmethod
+    def resolve_enrolled(obj: TrainingSession) -> int:
+        return obj.enrolled_count
+
+    @staticmethod
+    def resolve_my_enrolment(obj: TrainingSession) -> bool:
+        return getattr(obj, "my_enrolment", False)
+
+    @staticmethod
+    def resolve_attended(obj: TrainingSession) -> bool:
+        return getattr(obj, "attended", False)
+
 
 class LecturerDetailOut(LecturerOut):
     bio: str
     courses: list[CourseOut]
     upcoming_sessions: list[TrainingOut]
+
+    @staticmethod
+    def resolve_photo_url(obj: LecturerPage, context) -> str | None:
+        return photo_url(obj, context, PHOTO_DETAIL)
+
+    @staticmethod
+    def resolve_bio(obj: LecturerPage) -> str:
+        return expand_db_html(obj.bio)
+
+    @staticmethod
+    def resolve_courses(obj: LecturerPage) -> list[dict]:
+        return selectors.courses_taught(obj)
 
 
 class EnrolOut(Schema):
@@ -78,80 +152,32 @@ class CheckInOut(Schema):
     points_awarded: int
 
 
-def _photo_url(request, lecturer: LecturerPage, spec: str) -> str | None:
-    if lecturer.photo is None:
-        return None
-    return request.build_absolute_uri(lecturer.photo.get_rendition(spec).url)
-
-
-def _lecturer(request, lecturer: LecturerPage, spec: str = PHOTO_CARD) -> dict:
-    return {
-        "id": lecturer.pk,
-        "name": lecturer.title,
-        "type": lecturer.lecturer_type,
-        "type_label": lecturer.get_lecturer_type_display(),
-        "title": lecturer.position,
-        "organisation": lecturer.organisation,
-        "intro": lecturer.intro,
-        "photo_url": _photo_url(request, lecturer, spec),
-        "expertise": lecturer.expertise_names(),
-        "url": lecturer.get_url(request) or "",
-    }
-
-
-def _training(session: TrainingSession) -> dict:
-    lecturers = list(session.lecturers.all())
-    return {
-        "id": session.pk,
-        "title": session.title,
-        "kind": session.kind,
-        "kind_label": session.get_kind_display(),
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
-        "venue": session.venue,
-        "lecturer": "、".join(lecturer.title for lecturer in lecturers),
-        "lecturers": [{"id": lecturer.pk, "name": lecturer.title} for lecturer in lecturers],
-        "capacity": session.capacity,
-        "enrolled": session.enrolled_count,
-        "my_enrolment": getattr(session, "my_enrolment", False),
-        "attended": getattr(session, "attended", False),
-        "description": session.description,
-    }
-
-
 def _raise(error: services.TrainingError):
     raise HttpError(error.status, error.message) from None
 
 
 @router.get("/lecturers", response=list[LecturerOut])
 @paginate(PageNumberPagination)
-def list_lecturers(request, type: str = "", q: str = "", expertise: str = ""):  # noqa: A002
+def list_lecturers(request, type: str = "", q: str = "", expertise: str = ""):
     """The lecturer pool; ``type`` is a lecturer type code, ``q`` part of a name."""
-    pages = selectors.lecturers(lecturer_type=type, expertise=expertise, q=q[:50])
-    return [_lecturer(request, lecturer) for lecturer in pages]
+    return selectors.live_lecturers(lecturer_type=type, expertise=expertise, q=q[:50])
 
 
 @router.get("/lecturers/{lecturer_id}", response=LecturerDetailOut)
 def lecturer_detail(request, lecturer_id: int):
     """One lecturer with the biography, courses taught and upcoming sessions."""
-    lecturer = selectors.lecturers().filter(pk=lecturer_id).first()
+    lecturer = selectors.live_lecturers().filter(pk=lecturer_id).first()
     if lecturer is None:
         raise Http404
-    sessions = selectors.sessions_for(request.auth).filter(lecturers=lecturer)
-    return {
-        **_lecturer(request, lecturer, PHOTO_DETAIL),
-        "bio": expand_db_html(lecturer.bio),
-        "courses": selectors.courses_taught(lecturer),
-        "upcoming_sessions": [_training(session) for session in sessions],
-    }
+    lecturer.upcoming_sessions = selectors.sessions_for(request.auth).filter(lecturers=lecturer)
+    return lecturer
 
 
 @router.get("/trainings", response=list[TrainingOut])
 @paginate(PageNumberPagination)
 def list_trainings(request, include_past: bool = False):
     """Offline sessions open to me (upcoming unless ``include_past``), with my enrolment."""
-    sessions = selectors.sessions_for(request.auth, include_past=include_past)
-    return [_training(session) for session in sessions]
+    return selectors.sessions_for(request.auth, include_past=include_past)
 
 
 def _session(training_id: int) -> TrainingSession:

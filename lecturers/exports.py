@@ -5,12 +5,15 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from learning.phone import mask_phone
 from lecturers.models import Enrolment, TrainingSession
 
-HEADERS = ["姓名", "手机号", "社区", "报名时间", "签到时间", "是否签到"]
+
+def headers() -> list[str]:
+    return [_("姓名"), _("手机号"), _("社区"), _("报名时间"), _("签到时间"), _("是否签到")]
 
 
 def _local(moment) -> str:
@@ -23,10 +26,10 @@ def roster_workbook(
     """One sheet, one row per enrolment; phones are masked unless ``full_phones``."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "签到表"
+    sheet.title = _("签到表")
     sheet.append([session.title])
     sheet.append([f"{_local(session.starts_at)} {session.venue}"])
-    sheet.append(HEADERS)
+    sheet.append(headers())
     for enrolment in enrolments:
         learner = enrolment.learner
         profile = getattr(learner, "profile", None)
@@ -37,7 +40,7 @@ def roster_workbook(
                 profile.organisation.name if profile else "",
                 _local(enrolment.created_at),
                 _local(enrolment.attended_at),
-                "是" if enrolment.attended_at else "否",
+                _("是") if enrolment.attended_at else _("否"),
             ]
         )
     for column, width in zip("ABCDEF", (12, 16, 18, 18, 18, 10), strict=True):

@@ -175,7 +175,9 @@ class TrainingSessionQuerySet(models.QuerySet):
 
     def with_lecturers(self):
         return self.prefetch_related(
-            Prefetch("lecturers", queryset=LecturerPage.objects.order_by("title").only("title"))
+            Prefetch(
+                "lecturers", queryset=LecturerPage.objects.order_by("path").only("title", "path")
+            )
         )
 
     def eligible_for(self, organisation: Organisation | None):

@@ -28,7 +28,7 @@ from lecturers.models import (
 LECTURER_COURSES_HOOK = "lecturer_courses"
 
 
-def lecturers(
+def live_lecturers(
     *,
     index: LecturerIndexPage | None = None,
     lecturer_type: str = "",
@@ -79,7 +79,7 @@ def directory_context(*, index: LecturerIndexPage, params: Mapping[str, str]) ->
         "expertise": params.get("expertise", "")[:100],
         "q": params.get("q", "")[:50],
     }
-    pages = lecturers(
+    pages = live_lecturers(
         index=index,
         lecturer_type=filters["type"],
         expertise=filters["expertise"],
@@ -123,10 +123,10 @@ def learner_organisation(user: User) -> Organisation | None:
 def is_eligible(*, session: TrainingSession, learner: User) -> bool:
     """Open sessions admit everyone; targeted ones admit learners in a target's subtree."""
     sessions = TrainingSession.objects.filter(pk=session.pk)
-    if not sessions.eligible_for(None).exists():
-        organisation = learner_organisation(learner)
-        return organisation is not None and sessions.eligible_for(organisation).exists()
-    return True
+    if sessions.eligible_for(None).exists():
+        return True
+    organisation = learner_organisation(learner)
+    return organisation is not None and sessions.eligible_for(organisation).exists()
 
 
 def sessions_for(

@@ -25,7 +25,7 @@ def on_lecturer_saved(sender, instance: LecturerPage, raw=False, update_fields=N
     # unpublished values in memory: the account link changes only on a full save (publish).
     if update_fields is None:
         set_up_lecturer_page(instance)
-    if instance.photo_id:
+    if update_fields is None and instance.photo_id:
         from django_q.tasks import async_task
 
         photo_id = instance.photo_id

@@ -209,6 +209,7 @@ SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
 #: (dotted paths, so the core never imports the apps above it).
 DEMO_LOADERS = [
     "learning.demo.load",
+    "lecturers.demo.load",
     "courses.demo.load",
 ]
 

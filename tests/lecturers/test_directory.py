@@ -97,3 +97,14 @@ def test_saving_a_lecturer_with_a_photo_makes_its_renditions(make_lecturer, spec
     photo = _photo()
     make_lecturer(name="周明", photo=photo)
     assert photo.renditions.filter(filter_spec=spec).exists()
+
+
+def test_lecturer_detail_takes_a_constant_number_of_queries(
+    client, make_lecturer, make_session, django_assert_max_num_queries
+):
+    lecturer = make_lecturer(name="周明", photo=_photo(), expertise=["社区治理", "党建引领"])
+    for number in range(5):
+        make_session(title=f"第{number}期").lecturers.add(lecturer)
+    client.get(lecturer.url)
+    with django_assert_max_num_queries(16):
+        assert client.get(lecturer.url).status_code == 200
