@@ -11,7 +11,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -245,7 +245,7 @@ def remove_wrong_answer(request, question_id: int):
     """Take a question out of my book; it counts as mastered."""
     if not practice.remove_wrong_answer(learner=request.auth, question_id=question_id):
         raise Http404
-    return 204, None
+    return Status(204, None)
 
 
 class FavouriteOut(Schema):
@@ -267,14 +267,14 @@ def favourites(request):
 def add_favourite(request, question_id: int):
     question = get_object_or_404(practice_questions(), pk=question_id)
     practice.set_favourite(learner=request.auth, question=question, favourite=True)
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete("/practice/favourites/{question_id}", response={204: None})
 def remove_favourite(request, question_id: int):
     question = get_object_or_404(Question, pk=question_id)
     practice.set_favourite(learner=request.auth, question=question, favourite=False)
-    return 204, None
+    return Status(204, None)
 
 
 class StatsOut(Schema):

@@ -7,3 +7,10 @@ class ExamsConfig(AppConfig):
 
     name = "exams"
     verbose_name = _("题库与考试")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .roles import grant_question_authoring
+
+        post_migrate.connect(grant_question_authoring, sender=self)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from exams.models import (
     DailySet,
@@ -14,7 +16,7 @@ from exams.models import (
     QuestionKnowledgePoint,
     WrongAnswer,
 )
-from exams.practice import streak_days
+from exams.practice import daily_set, streak_days
 from exams.questions import practice_questions
 from learning.models import User
 
@@ -183,4 +185,47 @@ def favourite_ids(*, learner: User, question_ids) -> set[int]:
         Favourite.objects.filter(learner=learner, question_id__in=question_ids).values_list(
             "question_id", flat=True
         )
+    )
+
+
+def next_question_url(
+    *, learner: User, question: Question, mode: str, chapter: str = "", knowledge_point: str = ""
+) -> str:
+    """Where "下一题" leads in this practice mode; '' at the end."""
+    following = None
+    if mode == PracticeAnswer.Mode.DAILY:
+        chosen = daily_set(learner=learner)
+        positions = list(chosen.items.values_list("question_id", flat=True))
+        if question.pk in positions:
+            rest = positions[positions.index(question.pk) + 1 :]
+            following = rest[0] if rest else None
+    elif mode == PracticeAnswer.Mode.WRONG_BOOK:
+        following = (
+            open_wrong_answers(learner=learner)
+            .exclude(question_id=question.pk)
+            .values_list("question_id", flat=True)
+            .first()
+        )
+    elif mode == PracticeAnswer.Mode.FAVOURITE:
+        following = (
+            Favourite.objects.filter(learner=learner, question_id__gt=question.pk)
+            .order_by("question_id")
+            .values_list("question_id", flat=True)
+            .first()
+        )
+    else:
+        chapter = chapter or ("" if knowledge_point else question.chapter)
+        following = (
+            chapter_questions(chapter=chapter, knowledge_point=knowledge_point)
+            .filter(pk__gt=question.pk)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if following is None:
+        return ""
+    query = {"mode": mode, "chapter": chapter, "knowledge_point": knowledge_point}
+    return (
+        reverse("exams:question", args=[following])
+        + "?"
+        + urlencode({k: v for k, v in query.items() if v})
     )

@@ -55,5 +55,7 @@ def create_question(
         for i, (key, option) in enumerate(zip(OPTION_KEYS, options, strict=False))
     )
     if knowledge_points:
+        # A cluster tag manager keeps tags in memory until the question is saved again.
         question.knowledge_points.add(*knowledge_points)
+        question.save()
     return question

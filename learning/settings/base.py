@@ -210,6 +210,7 @@ SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
 DEMO_LOADERS = [
     "learning.demo.load",
     "lecturers.demo.load",
+    "exams.demo.load",
     "courses.demo.load",
 ]
 
