@@ -10,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from courses import selectors, services
 from courses.checks import CheckError, answer_check
-from courses.models import CoursePage, LessonPage
+from courses.models import COVER_CARD, CoursePage, LessonPage
 
 router = Router(tags=["courses"])
 
@@ -36,6 +36,7 @@ class CourseOut(Schema):
     enrolled: bool
     completed: bool
     url: str
+    cover_url: str | None
 
 
 class CheckAnswerIn(Schema):
@@ -63,11 +64,12 @@ def _course_item(course: CoursePage, progress: selectors.Progress) -> dict:
         "enrolled": progress.enrolled,
         "completed": progress.finished,
         "url": course.url,
+        "cover_url": course.cover.get_rendition(COVER_CARD).url if course.cover_id else None,
     }
 
 
 def _live_course(course_id: int) -> CoursePage:
-    course = selectors.courses(cover_spec="fill-480x270").filter(pk=course_id).first()
+    course = selectors.courses().filter(pk=course_id).first()
     if course is None:
         raise Http404
     return course

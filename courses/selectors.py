@@ -72,7 +72,6 @@ def courses(
     level: str = "",
     lecturer: int | str | None = None,
     q: str = "",
-    cover_spec: str = COVER_CARD,
 ) -> QuerySet[CoursePage]:
     """Live courses with lecturers, cover renditions and ``lesson_count``; filters optional.
 
@@ -93,7 +92,7 @@ def courses(
             "course_lecturers",
             queryset=CourseLecturer.objects.select_related("lecturer").order_by("sort_order"),
         ),
-        Prefetch("cover", queryset=get_image_model().objects.prefetch_renditions(cover_spec)),
+        Prefetch("cover", queryset=get_image_model().objects.prefetch_renditions(COVER_CARD)),
     )
     queryset = queryset.annotate(lesson_count=_lesson_count())
     if q.strip():
@@ -222,8 +221,9 @@ def course_context(*, course: CoursePage, user) -> dict:
             enrolled=enrolment is not None,
             finished=enrolment is not None and enrolment.completed_at is not None,
         ),
-        "course_lecturers": list(
-            course.course_lecturers.select_related("lecturer").order_by("sort_order")
+        # Lazy: evaluated only when the cached "about" fragment is rendered again.
+        "course_lecturers": course.course_lecturers.select_related("lecturer").order_by(
+            "sort_order"
         ),
         "cover": cover,
     }

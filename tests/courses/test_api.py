@@ -152,3 +152,9 @@ def test_an_impossible_answer_is_refused(client, auth, make_checked_lesson):
         **auth,
     )
     assert response.status_code == 422
+
+
+def test_course_list_gives_a_cover_url(client, auth, make_course, make_image):
+    make_course(cover=make_image("封面"))
+    item = client.get("/api/v1/courses", **auth).json()["items"][0]
+    assert item["cover_url"].endswith(".png")

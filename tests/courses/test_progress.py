@@ -125,3 +125,34 @@ def test_two_concurrent_last_lesson_requests_complete_the_course_once(learner, m
     assert sum(r.course_completed for r in results) == 1
     assert LedgerEntry.objects.filter(action=PointAction.COURSE_COMPLETED).count() == 1
     assert LessonCompletion.objects.filter(learner=learner).count() == 2
+
+
+def test_course_requiring_checks_waits_for_them_to_be_passed(learner, make_checked_lesson):
+    from courses.checks import answer_check
+
+    lesson = make_checked_lesson(requires_passing_checks=True, completion_points=8)
+    question_id = lesson.check_question_ids()[0]
+    result = services.complete_lesson(learner=learner, lesson=lesson)
+    assert (result.course_completed, result.points_awarded) == (False, 2)
+    wrong = answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="B")
+    assert not wrong.course_completed
+    right = answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="A")
+    assert right.course_completed and right.points_awarded >= 8
+    assert LedgerEntry.objects.filter(action=PointAction.COURSE_COMPLETED).count() == 1
+
+
+def test_checks_do_not_hold_back_a_course_that_does_not_require_them(learner, make_checked_lesson):
+    lesson = make_checked_lesson()
+    assert services.complete_lesson(learner=learner, lesson=lesson).course_completed
+
+
+def test_a_passed_check_stays_passed_after_a_wrong_answer(learner, make_checked_lesson):
+    from courses.checks import answer_check
+    from courses.models import CheckResult
+
+    lesson = make_checked_lesson()
+    question_id = lesson.check_question_ids()[0]
+    answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="A")
+    answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="C")
+    result = CheckResult.objects.get(learner=learner)
+    assert (result.passed, result.attempts) == (True, 2)
