@@ -1,3 +1,167 @@
-from ninja import Router
+"""Courses API (API.md): catalogue, course detail, enrolment, lessons and completion."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from courses import selectors, services
+from courses.checks import CheckError, answer_check
+from courses.models import COVER_CARD, CoursePage, LessonPage
 
 router = Router(tags=["courses"])
+
+
+class NamedRef(Schema):
+    id: int
+    name: str
+
+
+class CourseOut(Schema):
+    id: int
+    title: str
+    category: str
+    category_label: str
+    level: str
+    level_label: str
+    subject: str
+    summary: str
+    lecturers: list[NamedRef]
+    lesson_count: int
+    #: Percentage of the course's lessons the learner has completed (0-100).
+    progress: int
+    enrolled: bool
+    completed: bool
+    url: str
+    cover_url: str | None
+
+
+class CheckAnswerIn(Schema):
+    question_id: int
+    answer: list[str] | str
+
+
+def _lecturers(course: CoursePage) -> list[dict]:
+    return [{"id": lecturer.pk, "name": lecturer.title} for lecturer in course.lecturer_pages()]
+
+
+def _course_item(course: CoursePage, progress: selectors.Progress) -> dict:
+    return {
+        "id": course.pk,
+        "title": course.title,
+        "category": course.category,
+        "category_label": course.get_category_display(),
+        "level": course.level,
+        "level_label": course.get_level_display(),
+        "subject": course.subject,
+        "summary": course.summary,
+        "lecturers": _lecturers(course),
+        "lesson_count": course.lesson_count,
+        "progress": progress.percent,
+        "enrolled": progress.enrolled,
+        "completed": progress.finished,
+        "url": course.url,
+        "cover_url": course.cover.get_rendition(COVER_CARD).url if course.cover_id else None,
+    }
+
+
+def _live_course(course_id: int) -> CoursePage:
+    course = selectors.courses().filter(pk=course_id).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def _live_lesson(lesson_id: int) -> LessonPage:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if not CoursePage.objects.live().filter(path=lesson.path[: -LessonPage.steplen]).exists():
+        raise Http404
+    return lesson
+
+
+@router.get("/courses", response=list[CourseOut])
+@paginate(PageNumberPagination)
+def list_courses(request, category: str = "", level: str = "", q: str = ""):
+    items = list(selectors.courses(category=category, level=level, q=q[:100]))
+    progress = selectors.progress_for(
+        request.auth, [c.pk for c in items], {c.pk: c.lesson_count for c in items}
+    )
+    return [_course_item(course, progress[course.pk]) for course in items]
+
+
+@router.get("/courses/{course_id}")
+def course_detail(request, course_id: int):
+    course = _live_course(course_id)
+    context = selectors.course_context(course=course, user=request.auth)
+    item = _course_item(course, context["progress"])
+    resume = context["resume_lesson"]
+    return {
+        **item,
+        "objectives": course.objective_list(),
+        "estimated_hours": float(course.estimated_hours),
+        "requires_passing_checks": course.requires_passing_checks,
+        "resume_lesson_id": resume.pk if resume else None,
+        "lessons": [
+            {
+                "id": lesson.pk,
+                "title": lesson.title,
+                "duration_minutes": lesson.duration_minutes,
+                "completed": lesson.completed,
+            }
+            for lesson in context["lessons"]
+        ],
+    }
+
+
+@router.post("/courses/{course_id}/enrol")
+def enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    services.enrol(learner=request.auth, course=course)
+    return {"enrolled": True}
+
+
+@router.get("/lessons/{lesson_id}")
+def lesson_detail(request, lesson_id: int):
+    lesson = _live_lesson(lesson_id)
+    context = selectors.lesson_context(lesson=lesson, user=request.auth)
+    services.record_visit(learner=request.auth, lesson=lesson)
+    return {
+        "id": lesson.pk,
+        "title": lesson.title,
+        "course_id": context["course"].pk,
+        "summary": lesson.summary,
+        "duration_minutes": lesson.duration_minutes,
+        "body": lesson.body.stream_block.get_api_representation(lesson.body),
+        "completed": context["completed"],
+        "previous_lesson_id": context["previous_lesson"].pk if context["previous_lesson"] else None,
+        "next_lesson_id": context["next_lesson"].pk if context["next_lesson"] else None,
+    }
+
+
+@router.post("/lessons/{lesson_id}/complete")
+def complete_lesson(request, lesson_id: int):
+    lesson = _live_lesson(lesson_id)
+    result = services.complete_lesson(learner=request.auth, lesson=lesson)
+    return {
+        "completed": True,
+        "points_awarded": result.points_awarded,
+        "course_completed": result.course_completed,
+    }
+
+
+@router.post("/lessons/{lesson_id}/check")
+def check_answer(request, lesson_id: int, payload: CheckAnswerIn):
+    """Answer one knowledge-check question of the lesson; returns the feedback."""
+    lesson = _live_lesson(lesson_id)
+    try:
+        return answer_check(
+            learner=request.auth,
+            lesson=lesson,
+            question_id=payload.question_id,
+            answer=payload.answer,
+        ).as_dict()
+    except CheckError as error:
+        raise HttpError(422, str(error)) from error

@@ -7,3 +7,12 @@ class CoursesConfig(AppConfig):
 
     name = "courses"
     verbose_name = _("课程")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate, post_save
+
+        from .authoring import ensure_authoring, on_index_saved
+        from .models import CourseIndexPage
+
+        post_migrate.connect(ensure_authoring, sender=self)
+        post_save.connect(on_index_saved, sender=CourseIndexPage)

@@ -90,6 +90,10 @@ def reminder_rule(db):
         rule = ReminderRule.objects.create(kind=kind, **fields)
         rule.organisations.set(organisations)
         return rule
+
+    return make
+
+
 # --- lecturer pool (lecturers app) ---------------------------------------------------------
 
 
@@ -189,3 +193,90 @@ def learner_client(client, learner):
     """A browser session logged in as ``learner`` (session auth, as the exam page uses)."""
     client.force_login(learner)
     return client
+
+
+# --- courses (courses app) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def course_index(home_page):
+    from courses.models import CourseIndexPage
+
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = home_page.add_child(instance=CourseIndexPage(title="课程中心", slug="courses"))
+    return index
+
+
+_course_slugs = itertools.count(1)
+
+
+def _paragraph(text: str) -> tuple[str, object]:
+    from wagtail.rich_text import RichText
+
+    return ("rich_text", RichText(f"<p>{text}</p>"))
+
+
+@pytest.fixture
+def make_course(course_index):
+    """A live course with ``lessons`` live lessons (each one paragraph of ``lesson_text``)."""
+    from courses.models import Category, CoursePage, LessonPage
+
+    def make(
+        title: str = "社区工作方法",
+        *,
+        lessons: int = 3,
+        lesson_text: str = "本课时讲解社区走访。",
+        **fields,
+    ):
+        fields.setdefault("category", Category.PRACTICE)
+        course = course_index.add_child(
+            instance=CoursePage(title=title, slug=f"course-{next(_course_slugs)}", **fields)
+        )
+        for number in range(1, lessons + 1):
+            course.add_child(
+                instance=LessonPage(
+                    title=f"{title}（{number}）",
+                    slug=f"lesson-{number}",
+                    body=[_paragraph(lesson_text)],
+                )
+            )
+        return course
+
+    return make
+
+
+@pytest.fixture
+def make_checked_lesson(make_course, make_question):
+    """A course of one lesson whose body ends with a knowledge check of ``questions``
+    (default: one single-choice question whose right answer is A)."""
+    from courses.models import LessonPage
+
+    def make(*, questions=None, **course_fields):
+        questions = questions or [make_question("single")]
+        course = make_course(lessons=1, **course_fields)
+        lesson = LessonPage.objects.child_of(course).get()
+        lesson.body.append(("knowledge_check", {"title": "随堂测验", "questions": questions}))
+        lesson.save()
+        return lesson
+
+    return make
+
+
+@pytest.fixture
+def make_image(db):
+    """A small PNG in Wagtail's image library, drawn with Pillow."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    def make(title: str = "封面", size=(640, 360), colour=(179, 38, 30)):
+        buffer = BytesIO()
+        PILImage.new("RGB", size, colour).save(buffer, "PNG")
+        return get_image_model().objects.create(
+            title=title, file=ImageFile(buffer, name=f"{title}.png")
+        )
+
+    return make

@@ -215,6 +215,7 @@ DEMO_LOADERS = [
     "exams.demo.load",
     # after the question bank's demo loader: the mock exams draw from its questions
     "exams.demo_papers.load",
+    "courses.demo.load",
 ]
 
 LOGGING = {

@@ -117,6 +117,8 @@ def test_home_shows_the_learners_points_panel(
     with django_assert_max_num_queries(12):
         html = client.get("/").content.decode()
     assert "我的积分" in html and ">10<" in html
+
+
 def test_media_can_go_to_an_s3_compatible_object_store():
     # The settings module alone, in its own process: importing it here would change the
     # settings dictionaries this test run shares with learning.settings.base.

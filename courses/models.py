@@ -1,0 +1,328 @@
+"""Courses (课程) as Wagtail pages, and learners' enrolment and progress.
+
+``CourseIndexPage`` is the catalogue at ``/courses/``; each ``CoursePage`` holds its lessons
+(``LessonPage``, 课时) as ordered children. ``Enrolment`` is a learner's place in a course and
+remembers where they left off; ``LessonCompletion`` records a finished lesson and
+``CheckResult`` whether a knowledge-check question (随堂测验) has been answered right.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from courses.blocks import LessonBodyBlock, knowledge_check_question_ids
+from courses.segmentation import segmented
+
+
+class Category(models.TextChoices):
+    """The catalogue's subjects: Party and governance training and the certification subjects."""
+
+    POLITICAL_THEORY = "political_theory", _("政治理论")
+    PARTY_AFFAIRS = "party_affairs", _("基础党务")
+    GOVERNANCE = "governance", _("治理服务")
+    COMPREHENSIVE = "comprehensive", _("社会工作综合能力")
+    PRACTICE = "practice", _("社会工作实务")
+    REGULATIONS = "regulations", _("社会工作法规与政策")
+
+
+class CourseLevel(models.TextChoices):
+    JUNIOR = "junior", _("初级")
+    INTERMEDIATE = "intermediate", _("中级")
+    GENERAL = "general", _("通用")
+
+
+#: Rendition specs of course covers: catalogue card and course page header.
+COVER_CARD = "fill-480x270"
+COVER_HEADER = "fill-960x400"
+
+
+class CourseIndexPage(Page):
+    """The course catalogue (课程中心), filterable by category, level and lecturer."""
+
+    intro = models.TextField(_("导语"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["learning.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    #: Courses per catalogue page.
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("课程中心")
+        verbose_name_plural = _("课程中心")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.catalogue_context(index=self, request=request))
+        return context
+
+
+class CoursePage(Page):
+    """One course: what it teaches, to whom, by whom, and its lessons as child pages."""
+
+    category = models.CharField(_("类别"), max_length=32, choices=Category.choices, db_index=True)
+    level = models.CharField(
+        _("级别"), max_length=16, choices=CourseLevel.choices, default=CourseLevel.GENERAL
+    )
+    subject = models.CharField(
+        _("主题"), max_length=100, blank=True, help_text=_("例如：社区矛盾调解、党组织换届")
+    )
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(_("课程简介"), blank=True)
+    objectives = models.TextField(
+        _("学习目标"), blank=True, help_text=_("每行一条，例如：掌握邻里纠纷调解的基本步骤")
+    )
+    estimated_hours = models.DecimalField(
+        _("预计学时"), max_digits=4, decimal_places=1, default=1, validators=[MinValueValidator(0)]
+    )
+    completion_points = models.PositiveIntegerField(
+        _("完成积分"),
+        null=True,
+        blank=True,
+        help_text=_("学完本课程获得的积分；留空则按积分规则“完成课程”的分值。"),
+    )
+    requires_passing_checks = models.BooleanField(
+        _("须通过随堂测验"),
+        default=False,
+        help_text=_("勾选后，学员须答对本课程全部随堂测验题才算完成课程。"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("level"),
+                FieldPanel("subject"),
+                FieldPanel("cover"),
+            ],
+            heading=_("分类"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        InlinePanel("course_lecturers", label=_("讲师"), heading=_("授课讲师")),
+        MultiFieldPanel(
+            [
+                FieldPanel("estimated_hours"),
+                FieldPanel("completion_points"),
+                FieldPanel("requires_passing_checks"),
+            ],
+            heading=_("学习要求"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("search_text"),
+        index.FilterField("category"),
+        index.FilterField("level"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
+
+    def search_text(self) -> str:
+        """Title, subject, summary and objectives cut into words (see ``courses.segmentation``)."""
+        return segmented(self.title, self.subject, self.summary, self.objectives)
+
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    def lecturer_pages(self) -> list:
+        """Lecturers in their set order; uses ``course_lecturers__lecturer`` when prefetched."""
+        return [link.lecturer for link in self.course_lecturers.all() if link.lecturer_id]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.course_context(course=self, user=request.user))
+        return context
+
+
+class CourseLecturer(Orderable):
+    """A lecturer teaching a course, in the order the course lists them."""
+
+    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="course_lecturers")
+    lecturer = models.ForeignKey(
+        "lecturers.LecturerPage",
+        verbose_name=_("讲师"),
+        on_delete=models.CASCADE,
+        related_name="course_links",
+    )
+
+    panels = [FieldPanel("lecturer")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("授课讲师")
+        verbose_name_plural = _("授课讲师")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "lecturer"], name="unique_course_lecturer")
+        ]
+
+
+class LessonPage(Page):
+    """A lesson (课时) of a course; lessons are ordered as the course's child pages."""
+
+    summary = models.CharField(_("摘要"), max_length=255, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("时长（分钟）"), default=20)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("duration_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("search_text")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("课时")
+        verbose_name_plural = _("课时")
+
+    def search_text(self) -> str:
+        """Title, summary and every text of the body cut into words."""
+        body_text = " ".join(
+            str(text)
+            for child in self.body
+            for text in child.block.get_searchable_content(child.value)
+        )
+        return segmented(self.title, self.summary, body_text)
+
+    def check_question_ids(self) -> list[int]:
+        return knowledge_check_question_ids(self.body)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_context(lesson=self, user=request.user))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from courses import services
+
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            services.record_visit(learner=request.user, lesson=self)
+        return super().serve(request, *args, **kwargs)
+
+
+class Enrolment(models.Model):
+    """A learner's enrolment (选课) in a course, with where they left off and when they finished."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("学员"),
+        on_delete=models.CASCADE,
+        related_name="course_enrolments",
+    )
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("课程"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    enrolled_at = models.DateTimeField(_("选课时间"), auto_now_add=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("安排人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("组织者统一安排时记录安排人；学员自己选课时为空。"),
+    )
+    last_lesson = models.ForeignKey(
+        LessonPage,
+        verbose_name=_("上次学到"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_visited_at = models.DateTimeField(_("最近学习"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("选课")
+        verbose_name_plural = _("选课")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "course"], name="one_enrolment_per_course")
+        ]
+        indexes = [models.Index(fields=["learner", "last_visited_at"])]
+        permissions = [("enrol_organisation", _("可为整个机构的学员统一选课"))]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → {self.course}"
+
+
+class LessonCompletion(models.Model):
+    """A lesson a learner has finished (marked complete or read to the end)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(_("完成时间"))
+
+    class Meta:
+        verbose_name = _("课时完成记录")
+        verbose_name_plural = _("课时完成记录")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "lesson"], name="one_completion_per_lesson")
+        ]
+        indexes = [models.Index(fields=["learner", "course"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} ✓ {self.lesson_id}"
+
+
+class CheckResult(models.Model):
+    """Whether a learner has answered a knowledge-check question of a lesson right.
+
+    The answers themselves are practice records of the question bank; this keeps only what
+    course completion needs: ``passed`` turns true on the first right answer and stays so.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_check_results"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey("exams.Question", on_delete=models.CASCADE, related_name="+")
+    passed = models.BooleanField(_("已答对"), default=False)
+    attempts = models.PositiveIntegerField(_("作答次数"), default=0)
+    updated_at = models.DateTimeField(_("最近作答"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("随堂测验结果")
+        verbose_name_plural = _("随堂测验结果")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson", "question"], name="one_check_result_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.question_id} {'✓' if self.passed else '✗'}"

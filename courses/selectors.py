@@ -1,0 +1,289 @@
+"""Reads for the catalogue, course and lesson pages, the API and the lecturer hook.
+
+Every listing here runs a fixed number of queries however many courses or lessons there are:
+lecturers and cover renditions are prefetched, lesson counts are a subquery, and a learner's
+progress is one grouped query per page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from courses.models import (
+    COVER_CARD,
+    COVER_HEADER,
+    Category,
+    CheckResult,
+    CourseIndexPage,
+    CourseLecturer,
+    CourseLevel,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+)
+from exams.models import Option
+from lecturers.models import LecturerPage
+
+
+@dataclass
+class Progress:
+    """How far a learner is in a course."""
+
+    completed: int
+    total: int
+    enrolled: bool = False
+    finished: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def _lesson_count() -> Subquery:
+    children = (
+        Page.objects.filter(
+            live=True,
+            depth=OuterRef("depth") + 1,
+            path__startswith=OuterRef("path"),
+            content_type__model="lessonpage",
+            content_type__app_label="courses",
+        )
+        .order_by()
+        .values("depth")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(children, output_field=IntegerField()), 0)
+
+
+def courses(
+    *,
+    index: Page | None = None,
+    category: str = "",
+    level: str = "",
+    lecturer: int | str | None = None,
+    q: str = "",
+) -> QuerySet[CoursePage]:
+    """Live courses with lecturers, cover renditions and ``lesson_count``; filters optional.
+
+    With ``q`` the courses are ordered by relevance (title matches first), otherwise in the
+    catalogue's order.
+    """
+    queryset = CoursePage.objects.live()
+    if index is not None:
+        queryset = queryset.child_of(index)
+    if category in Category.values:
+        queryset = queryset.filter(category=category)
+    if level in CourseLevel.values:
+        queryset = queryset.filter(level=level)
+    if lecturer and str(lecturer).isdigit():
+        queryset = queryset.filter(course_lecturers__lecturer_id=int(lecturer))
+    queryset = queryset.select_related("cover").prefetch_related(
+        Prefetch(
+            "course_lecturers",
+            queryset=CourseLecturer.objects.select_related("lecturer").order_by("sort_order"),
+        ),
+        Prefetch("cover", queryset=get_image_model().objects.prefetch_renditions(COVER_CARD)),
+    )
+    queryset = queryset.annotate(lesson_count=_lesson_count())
+    if q.strip():
+        from courses.search import ranked_ids
+
+        ids = ranked_ids(queryset, q)
+        return _in_order(queryset.filter(pk__in=ids), ids)
+    return queryset.order_by("path")
+
+
+def _in_order(queryset: QuerySet, ids: list[int]) -> QuerySet:
+    if not ids:
+        return queryset.none()
+    return queryset.order_by(Case(*[When(pk=pk, then=pos) for pos, pk in enumerate(ids)]))
+
+
+def progress_for(user, course_ids: Iterable[int], totals: Mapping[int, int]) -> dict[int, Progress]:
+    """Progress of ``user`` in each course (two queries), for display next to a listing."""
+    course_ids = list(course_ids)
+    if not getattr(user, "is_authenticated", False) or not course_ids:
+        return {pk: Progress(completed=0, total=totals.get(pk, 0)) for pk in course_ids}
+    done = dict(
+        LessonCompletion.objects.filter(learner=user, course_id__in=course_ids, lesson__live=True)
+        .values("course_id")
+        .annotate(n=Count("pk"))
+        .values_list("course_id", "n")
+    )
+    enrolments = {
+        e.course_id: e
+        for e in Enrolment.objects.filter(learner=user, course_id__in=course_ids).only(
+            "course_id", "completed_at"
+        )
+    }
+    return {
+        pk: Progress(
+            completed=done.get(pk, 0),
+            total=totals.get(pk, 0),
+            enrolled=pk in enrolments,
+            finished=pk in enrolments and enrolments[pk].completed_at is not None,
+        )
+        for pk in course_ids
+    }
+
+
+def catalogue_context(*, index: CourseIndexPage, request) -> dict:
+    params = request.GET
+    category = params.get("category", "")
+    level = params.get("level", "")
+    lecturer = params.get("lecturer", "")
+    q = params.get("q", "").strip()[:100]
+    page = Paginator(
+        courses(index=index, category=category, level=level, lecturer=lecturer, q=q),
+        index.per_page,
+    ).get_page(params.get("page"))
+    items = list(page.object_list)
+    progress = progress_for(
+        request.user, [c.pk for c in items], {c.pk: c.lesson_count for c in items}
+    )
+    for course in items:
+        course.progress = progress[course.pk]
+    filters = {"category": category, "level": level, "lecturer": lecturer, "q": q}
+    return {
+        "courses": items,
+        "page_obj": page,
+        "filters": filters,
+        "query_string": urlencode({k: v for k, v in filters.items() if v}),
+        "categories": Category.choices,
+        "levels": CourseLevel.choices,
+        "lecturers": LecturerPage.objects.live()
+        .filter(course_links__page__live=True)
+        .distinct()
+        .order_by("title")
+        .only("pk", "title"),
+        "continue_learning": continue_learning(request.user),
+    }
+
+
+def lessons_of(course: CoursePage) -> QuerySet[LessonPage]:
+    """The course's live lessons in order, without their bodies."""
+    return (
+        LessonPage.objects.live()
+        .child_of(course)
+        .order_by("path")
+        .defer("body", "search_description")
+    )
+
+
+def completed_lesson_ids(user, course: CoursePage) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        LessonCompletion.objects.filter(learner=user, course=course).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def enrolment_of(user, course: CoursePage) -> Enrolment | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Enrolment.objects.filter(learner=user, course=course).first()
+
+
+def course_context(*, course: CoursePage, user) -> dict:
+    lessons = list(lessons_of(course))
+    done = completed_lesson_ids(user, course)
+    enrolment = enrolment_of(user, course)
+    for lesson in lessons:
+        lesson.completed = lesson.pk in done
+    resume = None
+    if enrolment is not None and enrolment.last_lesson_id:
+        resume = next((lesson for lesson in lessons if lesson.pk == enrolment.last_lesson_id), None)
+    if resume is None:
+        resume = next((lesson for lesson in lessons if not lesson.completed), None)
+    completed = sum(1 for lesson in lessons if lesson.completed)
+    cover = None
+    if course.cover_id:
+        cover = course.cover.get_rendition(COVER_HEADER)
+    return {
+        "lessons": lessons,
+        "enrolment": enrolment,
+        "resume_lesson": resume,
+        "progress": Progress(
+            completed=completed,
+            total=len(lessons),
+            enrolled=enrolment is not None,
+            finished=enrolment is not None and enrolment.completed_at is not None,
+        ),
+        # Lazy: evaluated only when the cached "about" fragment is rendered again.
+        "course_lecturers": course.course_lecturers.select_related("lecturer").order_by(
+            "sort_order"
+        ),
+        "cover": cover,
+    }
+
+
+def lesson_context(*, lesson: LessonPage, user) -> dict:
+    course = CoursePage.objects.get(path=lesson.path[: -LessonPage.steplen])
+    siblings = list(lessons_of(course).only("pk", "title", "url_path", "path", "depth"))
+    position = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), None)
+    previous_lesson = next_lesson = None
+    if position is not None:
+        previous_lesson = siblings[position - 1] if position > 0 else None
+        next_lesson = siblings[position + 1] if position + 1 < len(siblings) else None
+    completed = False
+    passed: set[int] = set()
+    if getattr(user, "is_authenticated", False):
+        completed = LessonCompletion.objects.filter(learner=user, lesson=lesson).exists()
+        passed = set(
+            CheckResult.objects.filter(learner=user, lesson=lesson, passed=True).values_list(
+                "question_id", flat=True
+            )
+        )
+    return {
+        "course": course,
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+        "lesson_number": (position or 0) + 1,
+        "lesson_total": len(siblings),
+        "completed": completed,
+        "passed_question_ids": passed,
+    }
+
+
+def continue_learning(user, limit: int = 3) -> list[Enrolment]:
+    """The learner's unfinished courses, most recently studied first, with the lesson to resume."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Enrolment.objects.filter(learner=user, completed_at__isnull=True, course__live=True)
+        .select_related("course", "last_lesson")
+        .order_by("-last_visited_at", "-enrolled_at")[:limit]
+    )
+
+
+def options_by_question(question_ids: list[int]) -> dict[int, list[dict]]:
+    """Options of these questions as ``{"key", "text"}`` (no correctness), in one query."""
+    grouped: dict[int, list[dict]] = {pk: [] for pk in question_ids}
+    for option in Option.objects.filter(question_id__in=question_ids).order_by(
+        "question_id", "sort_order", "key"
+    ):
+        grouped[option.question_id].append({"key": option.key, "text": option.text})
+    return grouped
+
+
+def courses_taught(lecturer: LecturerPage) -> list[dict]:
+    """The lecturer's live courses for the lecturer pool's ``lecturer_courses`` hook."""
+    return [
+        {"id": course.pk, "title": course.title, "url": course.url}
+        for course in CoursePage.objects.live()
+        .filter(course_lecturers__lecturer=lecturer)
+        .order_by("path")
+        .distinct()
+    ]

@@ -1,0 +1,120 @@
+"""Site views that are not pages: search, and the learner's enrol/complete/check actions.
+
+The actions answer JSON to the lesson page's script (``Accept: application/json``) and
+redirect with a message otherwise, so every lesson works without JavaScript too.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from courses import checks, services
+from courses.models import CoursePage, LessonPage
+from courses.search import site_search
+
+SEARCH_PER_PAGE = 10
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(site_search(query) if query else [], SEARCH_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    hits = list(page.object_list)
+    specific = Page.objects.filter(pk__in=[hit.page.pk for hit in hits]).specific().in_bulk()
+    for hit in hits:
+        hit.page = specific.get(hit.page.pk, hit.page)
+    context = {
+        "query": query,
+        "page_obj": page,
+        "hits": hits,
+        "query_string": urlencode({"q": query}),
+    }
+    return render(request, "courses/search.html", context)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _live_lesson(lesson_id: int) -> LessonPage:
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if not CoursePage.objects.live().filter(path=lesson.path[: -LessonPage.steplen]).exists():
+        raise Http404
+    return lesson
+
+
+@require_POST
+@login_required
+def enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    services.enrol(learner=request.user, course=course)
+    messages.success(request, _("已加入学习计划。"))
+    return redirect(course.url)
+
+
+@require_POST
+@login_required
+def complete_lesson(request, lesson_id: int):
+    lesson = _live_lesson(lesson_id)
+    result = services.complete_lesson(learner=request.user, lesson=lesson)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "completed": True,
+                "points_awarded": result.points_awarded,
+                "course_completed": result.course_completed,
+            }
+        )
+    if result.course_completed:
+        messages.success(
+            request, _("恭喜，课程已学完！获得 %(n)s 积分。") % {"n": result.points_awarded}
+        )
+    elif result.lesson_newly_completed:
+        messages.success(
+            request, _("本课时已完成，获得 %(n)s 积分。") % {"n": result.points_awarded}
+        )
+    return redirect(request.POST.get("next") or lesson.url)
+
+
+@require_POST
+@login_required
+def answer_check(request, lesson_id: int):
+    lesson = _live_lesson(lesson_id)
+    question_id = request.POST.get("question_id", "")
+    answer = request.POST.getlist("answer")
+    if not question_id.isdigit() or not answer:
+        message = _("请先选择答案。")
+        if _wants_json(request):
+            return JsonResponse({"detail": message}, status=422)
+        messages.error(request, message)
+        return redirect(lesson.url)
+    try:
+        feedback = checks.answer_check(
+            learner=request.user, lesson=lesson, question_id=int(question_id), answer=answer
+        )
+    except checks.CheckError as error:
+        if _wants_json(request):
+            return JsonResponse({"detail": str(error)}, status=422)
+        messages.error(request, str(error))
+        return redirect(lesson.url)
+    if _wants_json(request):
+        return JsonResponse(feedback.as_dict())
+    if feedback.correct:
+        messages.success(request, _("回答正确。") + feedback.explanation)
+    else:
+        messages.warning(
+            request,
+            _("回答错误，正确答案：%(answer)s。") % {"answer": "、".join(feedback.correct_answer)}
+            + feedback.explanation,
+        )
+    return redirect(f"{lesson.url}#check-{feedback.question_id}")
