@@ -123,3 +123,15 @@ def test_points_routes_are_in_the_openapi_schema(client, db):
         "/api/v1/leaderboards",
         "/api/v1/leaderboards/organisations",
     } <= set(paths)
+
+
+def test_history_is_a_fixed_number_of_queries(
+    client, learner, token_for, django_assert_max_num_queries
+):
+    for index in range(30):
+        award(learner=learner, action="course_completed", key=f"c{index}")
+    headers = token_for(learner)
+    client.get("/api/v1/points/history", **headers)
+    with django_assert_max_num_queries(3):  # token, count, page
+        body = client.get("/api/v1/points/history", **headers).json()
+    assert body["count"] == 30 and len(body["items"]) == 20
