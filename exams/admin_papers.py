@@ -59,7 +59,7 @@ class PaperViewSet(ModelViewSet):
     model = Paper
     icon = "doc-full"
     menu_label = gettext_lazy("模拟试卷")
-    menu_order = 330
+    menu_order = 335
     add_to_admin_menu = True
     search_fields = ["title"]
     search_backend_name = None

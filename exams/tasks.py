@@ -1,15 +1,24 @@
-"""Background work of the exams app (django-q2): overdue attempts and finished attempts' results."""
+"""Background work of the exams app (django-q2): the bank's search index, overdue attempts
+and finished attempts' results."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.search.backends import get_search_backend
 
 from exams.attempts import award_attempt_points, finalise_overdue, report_to_wrong_answer_book
-from exams.models import Attempt
+from exams.models import Attempt, Question
 
 #: Name of the django-q2 schedule that finalises overdue attempts (created on migrate).
 OVERDUE_SCHEDULE_NAME = "exams: finalise overdue attempts"
+
+
+def index_questions(question_ids: list[int]) -> int:
+    """Add imported questions to the search index (slow for big files, so not in the request)."""
+    questions = list(Question.objects.filter(pk__in=question_ids))
+    get_search_backend().add_bulk(Question, questions)
+    return len(questions)
 
 
 def finalise_overdue_attempts() -> int:

@@ -209,6 +209,7 @@ SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
 #: (dotted paths, so the core never imports the apps above it).
 DEMO_LOADERS = [
     "learning.demo.load",
+    "exams.demo.load",
     # after the question bank's demo loader: the mock exams draw from its questions
     "exams.demo_papers.load",
 ]
@@ -233,3 +234,8 @@ EXAMS_REMINDER_WINDOW_HOURS = 24
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100
+
+#: How mock papers grade multiple choice by default (exams.grading.MultipleChoiceRule):
+#: "partial" is the real exam's rule (错选不得分，少选每个正确选项得 0.5 分);
+#: "all_or_nothing" gives points only for exactly the right options.
+EXAMS_MULTIPLE_CHOICE_RULE = "partial"

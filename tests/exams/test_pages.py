@@ -117,3 +117,17 @@ def test_favourite_toggle_and_list(
         assert "收藏的题" in logged_in.get("/practice/favourites/").content.decode()
     logged_in.post(f"/practice/q/{question.pk}/favourite/", {"favourite": "0"})
     assert not Favourite.objects.exists()
+
+
+def test_case_essay_page_shows_model_answer_and_marking_points(logged_in, make_question):
+    essay = make_question(
+        QuestionType.CASE_ESSAY,
+        options=[],
+        model_answer="<p>先建立关系。</p>",
+        marking_points="建立关系\n评估需求",
+    )
+    html = logged_in.post(
+        f"/practice/q/{essay.pk}/", {"answer": "我的方案……", "answer_submit": "1"}
+    ).content.decode()
+    assert "请对照参考答案自查" in html and "先建立关系。" in html and "<li>评估需求</li>" in html
+    assert not PracticeAnswer.objects.exists()
