@@ -180,3 +180,9 @@ def test_export_page_lists_what_the_format_cannot_hold_then_downloads(
     assert response["Content-Disposition"].endswith(".xlsx")
     response = client.get(f"/admin/questions/export/?bank={bank.pk}&format=gift")
     assert "单选" in response.content.decode() and "问答" in response.content.decode()
+
+
+@pytest.mark.parametrize("group", [roles.LECTURERS, roles.ORGANISERS])
+def test_lecturers_and_organisers_may_author(db, group):
+    codenames = set(Group.objects.get(name=group).permissions.values_list("codename", flat=True))
+    assert {"add_question", "change_question", "view_question", "add_questionbank"} <= codenames
