@@ -19,11 +19,12 @@ from wagtail.admin.auth import permission_required
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from exams.attempts import MarkingError, mark_item
 from exams.models import AttemptQuestion, Paper
-from exams.papers import apply_real_exam_preset
+from exams.papers import apply_real_exam_preset, blueprint_shortfalls
 from exams.statistics import paper_statistics, statistics_workbook
 from learning import selectors
 from learning.models.profiles import ExamLevel
@@ -55,12 +56,32 @@ class PaperForm(WagtailAdminModelForm):
         return paper
 
 
+class WarnShortfallMixin:
+    """After saving, warn when the bank cannot fill the paper (learners would get a 409)."""
+
+    def save_instance(self):
+        paper = super().save_instance()
+        for problem in blueprint_shortfalls(paper):
+            messages.warning(self.request, problem)
+        return paper
+
+
+class PaperCreateView(WarnShortfallMixin, generic.CreateView):
+    pass
+
+
+class PaperEditView(WarnShortfallMixin, generic.EditView):
+    pass
+
+
 class PaperViewSet(ModelViewSet):
     model = Paper
     icon = "doc-full"
     menu_label = gettext_lazy("模拟试卷")
-    menu_order = 330
+    menu_order = 335
     add_to_admin_menu = True
+    add_view_class = PaperCreateView
+    edit_view_class = PaperEditView
     search_fields = ["title"]
     search_backend_name = None
     list_filter = ["level", "subject", "kind", "is_published"]
@@ -140,7 +161,9 @@ def paper_statistics_view(request, pk: int):
     peak = max((count for _band, count in stats.distribution), default=0) or 1
     bars = [(band, count, round(count * 100 / peak)) for band, count in stats.distribution]
     return render(
-        request, "exams/admin/paper_statistics.html", {"paper": paper, "stats": stats, "bars": bars}
+        request,
+        "exams/admin/paper_statistics.html",
+        {"paper": paper, "stats": stats, "bars": bars, "problems": blueprint_shortfalls(paper)},
     )
 
 

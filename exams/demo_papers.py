@@ -20,7 +20,7 @@ from exams.attempts import save_answers, start_attempt, submit_attempt, to_shown
 from exams.models import BlueprintRule, Level, Paper, Question, QuestionType, Subject
 from exams.papers import apply_real_exam_preset, rule_pool
 from exams.tasks import record_attempt_results
-from learning.models import LearnerProfile, User
+from learning.models import User
 
 DEMO_LEARNER_PHONE = "13800000001"
 
@@ -60,6 +60,8 @@ PAPERS = [
         "shuffle_questions": True,
         "shuffle_options": True,
         "sitters": 14,
+        #: 李晓梅, the demo learner, has done this one once, so her record is not empty.
+        "demo_learner_sits": True,
     },
     {
         "title": "中级《社会工作法规与政策》模拟卷",
@@ -109,7 +111,13 @@ def load(*, stdout=None) -> None:
         if paper is None:
             continue
         made.append(paper)
-        sit_paper(paper, spec["sitters"], rng=rng, now=now)
+        sit_paper(
+            paper,
+            spec["sitters"],
+            rng=rng,
+            now=now,
+            with_demo_learner=spec.get("demo_learner_sits", False),
+        )
     if stdout is not None:
         stdout.write(f"模拟试卷 {len(made)} 份新建")
 
@@ -182,7 +190,9 @@ def fit_rules_to_pool(paper: Paper) -> bool:
     return shrunk
 
 
-def sit_paper(paper: Paper, sitters: int, *, rng: random.Random, now) -> None:
+def sit_paper(
+    paper: Paper, sitters: int, *, rng: random.Random, now, with_demo_learner: bool = False
+) -> None:
     """Finished attempts by demo learners of varied ability, over the last week."""
     learners = list(
         User.objects.filter(profile__isnull=False)
@@ -191,7 +201,10 @@ def sit_paper(paper: Paper, sitters: int, *, rng: random.Random, now) -> None:
         .order_by("pk")[: sitters * 3]
     )
     rng.shuffle(learners)
-    for learner in learners[:sitters]:
+    learners = learners[:sitters]
+    if with_demo_learner:
+        learners += list(User.objects.filter(phone=DEMO_LEARNER_PHONE))
+    for learner in learners:
         ability = rng.uniform(0.35, 0.95)
         started = now - timedelta(days=rng.randint(1, 7), hours=rng.randint(0, 10))
         attempt, _created = start_attempt(paper=paper, learner=learner, now=started)
@@ -223,7 +236,3 @@ def demo_answer(snapshot: dict, ability: float, rng: random.Random):
         return right[: max(1, len(right) - 1)]  # left one out: partial credit
     wrong = [k for k in keys if k not in right]
     return [rng.choice(wrong)] if wrong else right
-
-
-def demo_learner_profile() -> LearnerProfile | None:
-    return LearnerProfile.objects.filter(user__phone=DEMO_LEARNER_PHONE).first()

@@ -119,6 +119,24 @@ def rule_pool(rule: BlueprintRule, *, fallback_level: str = "", fallback_subject
     return questions
 
 
+def blueprint_shortfalls(paper: Paper) -> list[str]:
+    """Why attempts at this paper could not start now: rules the bank cannot fill."""
+    if paper.kind != Paper.Kind.BLUEPRINT:
+        return [] if paper.paper_questions.exists() else [_("固定试题的试卷还没有题目。")]
+    problems = []
+    for rule in paper.rules.select_related("bank"):
+        pool = rule_pool(rule, fallback_level=paper.level, fallback_subject=paper.subject)
+        available = pool.count()
+        if available < rule.count:
+            problems.append(
+                _("“%(rule)s”需要 %(count)d 道，题库中只有 %(n)d 道。")
+                % {"rule": rule, "count": rule.count, "n": available}
+            )
+    if not problems and not paper.rules.exists():
+        problems.append(_("按规则抽题的试卷还没有抽题规则。"))
+    return problems
+
+
 def draw_rule(
     rule: BlueprintRule, rng: random.Random, *, paper: Paper, exclude: set[int]
 ) -> list[int]:

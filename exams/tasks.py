@@ -1,4 +1,4 @@
-"""Background work of the exams app (django-q2): search indexing of imports, overdue attempts
+"""Background work of the exams app (django-q2): the bank's search index, overdue attempts
 and finished attempts' results."""
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ from wagtail.search.backends import get_search_backend
 from exams.attempts import award_attempt_points, finalise_overdue, report_to_wrong_answer_book
 from exams.models import Attempt, Question
 
+#: Name of the django-q2 schedule that finalises overdue attempts (created on migrate).
+OVERDUE_SCHEDULE_NAME = "exams: finalise overdue attempts"
+
 
 def index_questions(question_ids: list[int]) -> int:
     """Add imported questions to the search index (slow for big files, so not in the request)."""
     questions = list(Question.objects.filter(pk__in=question_ids))
     get_search_backend().add_bulk(Question, questions)
     return len(questions)
-
-
-#: Name of the django-q2 schedule that finalises overdue attempts (created on migrate).
-OVERDUE_SCHEDULE_NAME = "exams: finalise overdue attempts"
 
 
 def finalise_overdue_attempts() -> int:

@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from exams.models import Option, Paper, PaperQuestion, Question, QuestionBank
 
-_banks: dict[str, QuestionBank] = {}
-
 
 def bank_named(name: str = "模拟考试题库") -> QuestionBank:
     found = QuestionBank.objects.filter(name=name).first()

@@ -37,6 +37,7 @@ def test_demo_makes_four_papers_with_finished_attempts_once(small_bank):
     assert any("章节小测：第一章" in t for t in titles)
     finished = Attempt.objects.filter(state="finished").count()
     assert finished > 20
+    assert Attempt.objects.filter(learner__phone="13800000001", state="finished").count() == 1
     assert LedgerEntry.objects.filter(action="mock_exam_finished").count() == finished
     demo_papers.load()
     assert Paper.objects.count() == 4

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exams', '0001_question_bank_and_practice'),
+        ('exams', '0002_practice_history_follows_its_question'),
         ('learning', '0003_points_ledger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
