@@ -9,13 +9,13 @@ from learning.reminders.evaluation import Planned
 
 
 class Command(BaseCommand):
-    help = "Evaluate the reminder rules now and queue their text messages (--dry-run: only list)."
+    help = "立即评估提醒规则并排队发送短信；--dry-run 只列出将发送的短信和原因，不发送。"
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="List what would be sent and why; send and store nothing.",
+            help="只列出将发送什么、为什么，不发送也不保存。",
         )
 
     def handle(self, *args, dry_run: bool = False, **options):
