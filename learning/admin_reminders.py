@@ -25,9 +25,11 @@ from learning.models import (
     Organisation,
     ReminderRule,
     SmsMessage,
+    SmsOptOut,
 )
 from learning.models.profiles import ExamLevel
 from learning.reminders.reports import delivery_report, messages_in
+from learning.selectors import learners_in
 from learning.sms.text import (
     KIND_PLACEHOLDERS,
     OPT_OUT_LINE,
@@ -145,6 +147,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(SmsMessage, ReadOnlyPolicy(SmsMessage))
+register_permission_policy(SmsOptOut, ReadOnlyPolicy(SmsOptOut))
 
 
 class SmsMessageIndexView(generic.IndexView):
@@ -210,6 +213,34 @@ class SmsMessageViewSet(ModelViewSet):
     ]
 
 
+class SmsOptOutIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        scope = scope_of(self.request)
+        if scope is False:
+            return SmsOptOut.objects.none()
+        if scope is None:
+            return SmsOptOut.objects.all()
+        return SmsOptOut.objects.filter(phone__in=learners_in(scope).values("user__phone"))
+
+
+class SmsOptOutViewSet(ModelViewSet):
+    """Numbers that replied T/TD/退订 (or 订阅 again); changed only by the learners' replies."""
+
+    model = SmsOptOut
+    icon = "cross"
+    menu_label = _("短信退订")
+    index_view_class = SmsOptOutIndexView
+    copy_view_enabled = False
+    form_fields = ["opted_out"]
+    list_filter = ["opted_out"]
+    list_display = [
+        Column("phone", label=_("手机号"), accessor="__str__"),
+        "opted_out",
+        "changed_at",
+        "text",
+    ]
+
+
 class ScheduleViewSet(ModelViewSet):
     """django-q2's schedules (rule evaluation, due sends), to check and adjust their timing."""
 
@@ -229,6 +260,7 @@ class RemindersGroup(ViewSetGroup):
         ReminderRuleViewSet("reminder_rules"),
         MessageTemplateViewSet("sms_templates"),
         SmsMessageViewSet("sms_messages"),
+        SmsOptOutViewSet("sms_opt_outs"),
         ScheduleViewSet("task_schedules"),
     ]
 

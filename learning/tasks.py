@@ -25,7 +25,7 @@ def evaluate_reminders() -> dict[str, int]:
 
 def send_messages(keys: list[str]) -> dict[str, int]:
     """Send one evaluation batch (those of its messages that are still due and queued)."""
-    return send_due(keys=keys)
+    return send_due(keys=keys, limit=len(keys))
 
 
 def send_due_messages(max_batches: int = 20) -> dict[str, int]:

@@ -12,6 +12,7 @@ ORGANISER_PERMISSIONS = [
     "learning.view_messagetemplate",
     "learning.change_messagetemplate",
     "learning.view_smsmessage",
+    "learning.view_smsoptout",
 ]
 
 

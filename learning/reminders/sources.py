@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from learning.models import (
     LearnerProfile,
@@ -80,7 +81,8 @@ def _inactivity(rule: ReminderRule, now: datetime, learners: QuerySet) -> Iterat
                 user_id,
                 f"{last_day.isoformat()}:{days // threshold}",
                 {"name": name, "days": days},
-                f"已 {days} 天没有学习记录或登录（规则：{threshold} 天）",
+                _("已 %(days)s 天没有学习记录或登录（规则：%(threshold)s 天）")
+                % {"days": days, "threshold": threshold},
             )
 
 
@@ -92,7 +94,7 @@ def _daily_practice(rule: ReminderRule, now: datetime, learners: QuerySet) -> It
     ).values("learner_id")
     day = start.date().isoformat()
     for user_id, name in learners.exclude(user_id__in=done).values_list("user_id", "user__name"):
-        yield Candidate(user_id, day, {"name": name}, "今天还没有完成每日一练")
+        yield Candidate(user_id, day, {"name": name}, _("今天还没有完成每日一练"))
 
 
 def _exam_countdown(rule: ReminderRule, now: datetime, learners: QuerySet) -> Iterator[Candidate]:
@@ -112,7 +114,8 @@ def _exam_countdown(rule: ReminderRule, now: datetime, learners: QuerySet) -> It
                 "exam_date": f"{exam_date.year}年{exam_date.month}月{exam_date.day}日",
                 "days_left": days_left,
             },
-            f"距考试日期 {exam_date.isoformat()} 还有 {days_left} 天",
+            _("距考试日期 %(date)s 还有 %(days)s 天")
+            % {"date": exam_date.isoformat(), "days": days_left},
         )
 
 
@@ -138,7 +141,7 @@ def _weekly_rank(rule: ReminderRule, now: datetime, learners: QuerySet) -> Itera
             user_id,
             f"{year}-W{week:02d}",
             {"name": name, "rank": rank, "points": mine},
-            f"上周积分 {mine}，排名第 {rank}",
+            _("上周积分 %(points)s，排名第 %(rank)s") % {"points": mine, "rank": rank},
         )
 
 
@@ -171,7 +174,7 @@ def _from_provider(
                 user_id,
                 str(period),
                 {"name": names[user_id], **context},
-                f"来源 {rule.kind}，周期 {period}",
+                _("来源 %(kind)s，周期 %(period)s") % {"kind": rule.kind, "period": period},
             )
 
 

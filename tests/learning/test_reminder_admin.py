@@ -130,6 +130,7 @@ def test_report_counts_per_day_and_rule(client, organiser, learner, reminder_rul
         "/admin/reminder_rules/new/",
         "/admin/sms_templates/",
         "/admin/sms_messages/",
+        "/admin/sms_opt_outs/",
         "/admin/task_schedules/",
         "/admin/reminders/report/",
     ],
@@ -145,3 +146,13 @@ def test_schedules_are_listed_in_the_admin(client, db):
     client.force_login(admin)
     html = client.get("/admin/task_schedules/").content.decode()
     assert "学习提醒：评估规则" in html and "learning.tasks.send_due_messages" in html
+
+
+def test_opt_out_list_masks_numbers_and_cannot_be_edited(client, organiser, learner):
+    set_opt_out(phone=learner.phone, opted_out=True)
+    set_opt_out(phone="13912345678", opted_out=True)  # not a learner of this street
+    client.force_login(organiser)
+    html = client.get("/admin/sms_opt_outs/").content.decode()
+    assert learner.masked_phone in html and learner.phone not in html
+    assert "139****5678" not in html
+    assert client.get("/admin/sms_opt_outs/new/").status_code == 302

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import close_old_connections
 from django_q.models import Schedule
 
@@ -181,3 +182,18 @@ def test_kind_turned_off_while_deferred_is_not_sent(learner, daily, sms_outbox):
     ReminderPreference.objects.create(user=learner, kinds={"daily_practice": False})
     assert send_due(now=at(26, 8)) == {"suppressed": 1}
     assert SmsMessage.objects.get().reason == "preference" and not sms_outbox
+
+
+def test_dry_run_at_a_given_time(learner, reminder_rule, capsys):
+    reminder_rule("daily_practice", send_time=time(19, 0))
+    call_command("send_reminders", "--dry-run", "--at", "2026-11-25T18:00")
+    assert "rules_not_due 1" in capsys.readouterr().out
+    call_command("send_reminders", "--dry-run", "--at", "2026-11-25T22:00")
+    out = capsys.readouterr().out
+    assert "11-26 08:00" in out  # deferred past quiet hours
+    assert not SmsMessage.objects.exists()
+
+
+def test_unreadable_time_is_a_command_error(db):
+    with pytest.raises(CommandError):
+        call_command("send_reminders", "--at", "tomorrow-ish")

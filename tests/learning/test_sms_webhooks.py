@@ -116,3 +116,16 @@ def test_webhooks_need_no_csrf_token(learner):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(learner)  # a session cookie must not make the webhook ask for CSRF
     assert inbound(strict, learner.phone, "T").status_code == 200
+
+
+def test_late_failure_receipt_does_not_undo_a_delivery(client, learner):
+    queue(phone=learner.phone, body="x", key="r1", learner=learner)
+    post(client, "/api/v1/sms/receipts", {"idempotency_key": "r1", "status": "delivered"})
+    late = {"idempotency_key": "r1", "status": "failed", "error": "EXPIRED"}
+    assert post(client, "/api/v1/sms/receipts", late).json() == {"status": "delivered"}
+    assert SmsMessage.objects.get().delivered_at is not None
+
+
+def test_reminder_settings_are_in_the_openapi_schema(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"get", "put"} <= set(paths["/api/v1/me/reminders"])
