@@ -275,7 +275,7 @@ class Enrolment(models.Model):
         on_delete=models.CASCADE,
         related_name="training_enrolments",
     )
-    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("报名时间"), default=timezone.now)
     attended_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
 
     class Meta:
