@@ -53,6 +53,8 @@ def _reminders(papers: Iterable[Paper], field: str, key: str) -> Iterator[tuple[
         learners = eligible_learners(paper).exclude(user_id__in=attempted)
         context = {
             "paper_title": paper.title,
+            # the reminder templates' placeholder (learning.sms.text), and the named field
+            "paper_time": sms_time(moment),
             field: sms_time(moment),
             f"{field}_iso": timezone.localtime(moment).isoformat(),
         }

@@ -61,3 +61,20 @@ def test_closing_soon_skips_learners_who_attempted(paper, learner, make_learner)
 def test_unpublished_papers_are_not_announced(paper, learner):
     Paper.objects.filter(pk=paper.pk).update(is_published=False, opens_at=NOW + timedelta(hours=1))
     assert list(papers_opening_soon(NOW)) == []
+
+
+def test_the_reminder_system_sends_the_paper_opening_text(
+    paper, learner, reminder_rule, sms_outbox
+):
+    """End to end through learning's rules and SMS backend, with this app's real provider."""
+    from learning.models import SmsMessage
+    from learning.reminders import evaluate_all
+
+    Paper.objects.filter(pk=paper.pk).update(opens_at=NOW + timedelta(hours=20))
+    reminder_rule("paper_opening")
+    counts = evaluate_all(now=NOW)
+    assert counts.get("queued") == 1, counts
+    message = SmsMessage.objects.get()
+    assert message.learner_id == learner.pk
+    assert "《初级综合能力第一次模考》将于11月26日 06:00开放" in message.text
+    assert evaluate_all(now=NOW).get("queued", 0) == 0
