@@ -61,8 +61,8 @@ def _roster_offset(ctx: BenchContext) -> dict:
 def _import_roster(ctx: BenchContext, values: dict, n: int) -> None:
     """2,000 new learners from a roster, as an organiser imports a street's workers."""
     first = values["phone_offset"] + n * ROSTER_SIZE
-    community = ctx.learner.profile.organisation
-    street = community.get_parent()
+    # A community of their own, so the bench learner's community keeps its size run after run.
+    street = ctx.learner.profile.organisation.get_parent()
     county = street.get_parent()
     records = [
         {
@@ -70,7 +70,7 @@ def _import_roster(ctx: BenchContext, values: dict, n: int) -> None:
             "手机号": f"{ROSTER_PHONE_PREFIX}{serial:08d}",
             "县市": county.name,
             "街镇": street.name,
-            "社区": community.name,
+            "社区": "花名册导入基准社区",
             "岗位类别": "一般工作人员",
             "等级": "6",
             "报考级别": "初级",
