@@ -2,7 +2,7 @@
 
 To measure a new page or API call, append an :class:`~bench.harness.Endpoint` to
 ``ENDPOINTS``. Paths and bodies are templates filled from the values: those of every run
-(``BASE_VALUES`` below) plus whatever the endpoint's ``prepare(ctx)`` returns. ``prepare``
+(:func:`base_values` below) plus whatever the endpoint's ``prepare(ctx)`` returns. ``prepare``
 runs once, in-process, before the server is loaded; create what the endpoint needs there
 through your app's services (a course with lessons, a paper with 80 questions...) and return
 the ids. Example, for the courses app::
@@ -19,9 +19,9 @@ Work without HTTP (reminder evaluation for every learner, a GIFT import) goes in
 with its queries counted, after the server has stopped.
 
 Writes whose every request must differ (each submit needs its own attempt) pass a callable
-``path`` or ``body`` taking ``(values, n)``, n being the request number (0 and 1 are the
-two in-process requests that count the queries, then 2, 3, ... under load; up to a few
-thousand per endpoint, so ``prepare`` can make a pool of objects and the request take ``pool[n % len(pool)]``).
+``path`` or ``body`` taking ``(values, n)``, n being the request number: 0 and 1 are the two
+in-process requests that count the queries, then 2, 3, ... under load (a few thousand per
+endpoint), so ``prepare`` can make a pool of objects and request n use ``pool[n % len(pool)]``.
 This module is imported after ``django.setup()``.
 """
 
