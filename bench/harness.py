@@ -45,6 +45,21 @@ class Endpoint:
     prepare: Callable[[BenchContext], Values] | None = None
 
 
+@dataclass(frozen=True)
+class Job:
+    """A measurement without HTTP: a command or service timed in-process (the reminder
+    evaluation for every learner, a GIFT import of 2,000 questions), after the server stops."""
+
+    #: Label in the results table.
+    name: str
+    #: Does the work once: ``run(ctx, values, n)``, n counting the runs from 0.
+    run: Callable[[BenchContext, Values, int], object]
+    #: Called once before the runs; returns values for ``run``.
+    prepare: Callable[[BenchContext], Values] | None = None
+    #: Runs to take the median of.
+    repeat: int = 3
+
+
 @dataclass
 class BenchContext:
     """The bench learner and its credentials, plus values every endpoint may use."""

@@ -4,7 +4,8 @@ Prepares a benchmark database (migrate, collectstatic, ``generate_load_data``), 
 gunicorn as production would (2 sync workers, persistent database connections, DEBUG off:
 learning.settings.bench), loads each endpoint from 127.0.0.1 with 8 connections for a bounded
 time, and writes median and p95 latency, throughput, queries per request and the ratio of
-throughput to the plain baseline view to bench/results/latest.md.
+throughput to the plain baseline view to bench/results/latest.md; then, with the server
+stopped, times the jobs (commands and services without HTTP) listed in bench/endpoints.py.
 
 Environment (all optional):
   DATABASE_URL      benchmark database; default SQLite in bench/data/ (never your dev database).
@@ -14,7 +15,7 @@ Environment (all optional):
   BENCH_SECONDS     measured seconds per endpoint (default 5, after 1 s of warm-up).
   BENCH_CONNECTIONS concurrent connections (default 8).
   BENCH_WORKERS     gunicorn sync workers (default 2).
-  BENCH_ONLY        comma-separated substrings: measure only endpoints whose name has one.
+  BENCH_ONLY        comma-separated substrings: measure only endpoints and jobs whose name has one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -197,6 +199,47 @@ def measure_all(baseline, endpoints, ctx, port: int) -> tuple[dict, list[dict]]:
     return pooled, rows
 
 
+def time_job(job, ctx) -> dict:
+    """Median and best wall time of ``job.repeat`` runs, and the queries of the last one."""
+    from django.db import connection
+
+    print(f"  {job.name} …", flush=True)
+    values = {**ctx.values, **(job.prepare(ctx) if job.prepare else {})}
+    timings = []
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    for n in range(job.repeat):
+        queries = 0  # a counter, not CaptureQueriesContext: its log keeps only 9,000 queries
+        with connection.execute_wrapper(count):
+            started = time.perf_counter()
+            job.run(ctx, values, n)
+            timings.append(time.perf_counter() - started)
+    return {
+        "job": job,
+        "median": statistics.median(timings),
+        "best": min(timings),
+        "queries": queries,
+    }
+
+
+def job_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| job | median s | best s | runs | queries per run |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {row['job'].name} | {row['median']:.2f} | {row['best']:.2f} | {row['job'].repeat} "
+        f"| {row['queries']} |"
+        for row in rows
+    ]
+    return lines
+
+
 def describe_setup() -> list[str]:
     from django.conf import settings
     from django.db import connection
@@ -254,9 +297,10 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench.endpoints import BASELINE, ENDPOINTS
+    from bench.endpoints import BASELINE, ENDPOINTS, JOBS
 
     endpoints = [e for e in ENDPOINTS if not ONLY or any(part in e.name for part in ONLY)]
+    jobs = [job for job in JOBS if not ONLY or any(part in job.name for part in ONLY)]
     ctx = bench_context()
     port = int(os.environ.get("BENCH_PORT") or free_port())
     server = Server(port)
@@ -266,6 +310,8 @@ def main() -> int:
         baseline, rows = measure_all(BASELINE, endpoints, ctx, port)
     finally:
         server.stop()
+
+    job_rows = [time_job(job, ctx) for job in jobs]
 
     if baseline["result"] is None:
         print(f"the baseline view failed ({baseline['problem']}); no ratios", file=sys.stderr)
@@ -285,6 +331,8 @@ def main() -> int:
         "counted in-process.",
         "",
     ]
+    if job_rows:
+        report += [*job_table(job_rows), "", "Jobs run in-process after the server stopped.", ""]
     RESULTS.write_text("\n".join(report), encoding="utf-8")
     print("\n".join(report))
     print(f"written to {RESULTS.relative_to(ROOT)}")
