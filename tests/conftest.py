@@ -60,8 +60,12 @@ def learner(make_learner) -> User:
 @pytest.fixture
 def token_for():
     from learning.accounts import issue_token
+    from learning.points import record_daily_login
 
     def make(user: User) -> dict[str, str]:
+        """Headers of a client that has already made today's first request (and so got
+        its daily log-in points), so query counts measure the request under test only."""
+        record_daily_login(user=user)
         return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user).token}"}
 
     return make

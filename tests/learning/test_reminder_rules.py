@@ -156,14 +156,15 @@ def test_upper_app_kinds_come_from_providers_named_in_settings(
     assert "模拟考试《初级综合能力模拟卷（一）》将于今晚20:00截止" in message.text
 
 
-def test_missing_provider_is_skipped_with_a_warning(person, reminder_rule, caplog):
-    reminder_rule("session_tomorrow")  # lecturers.reminders does not exist (yet)
+def test_missing_provider_is_skipped_with_a_warning(person, reminder_rule, caplog, settings):
+    settings.REMINDER_SOURCES = {"session_tomorrow": "lecturers.gone.sessions_tomorrow"}
+    reminder_rule("session_tomorrow")
     reminder_rule("daily_practice")
     person()
     with caplog.at_level(logging.WARNING, logger="learning.reminders"):
         counts = evaluate_all(now=NOON)
     assert counts["rules_skipped"] == 1 and counts["queued"] == 1
-    assert "lecturers.reminders.sessions_tomorrow" in caplog.text
+    assert "lecturers.gone.sessions_tomorrow" in caplog.text
 
 
 def test_a_crashing_provider_does_not_stop_the_other_rules(person, reminder_rule, settings):
