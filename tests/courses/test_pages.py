@@ -117,3 +117,11 @@ def test_actions_need_a_log_in(client, make_course):
     lesson = LessonPage.objects.child_of(make_course()).first()
     response = client.post(f"/learn/lessons/{lesson.pk}/complete/")
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_lessons_of_an_unpublished_course_are_not_served(client, make_course):
+    course = make_course()
+    lesson = LessonPage.objects.child_of(course).first()
+    url = lesson.url
+    course.unpublish()
+    assert client.get(url).status_code == 404
