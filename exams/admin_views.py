@@ -16,14 +16,27 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from exams.formats import FormatError, xlsx
 from exams.grading import correct_answer
-from exams.importing import DEFAULT_BANK, format_for, import_questions, read_file
-from exams.models import Question, QuestionBank, option_errors
+from exams.importing import (
+    DEFAULT_BANK,
+    SUFFIXES,
+    export_questions,
+    format_for,
+    import_questions,
+    read_file,
+)
+from exams.models import Question, QuestionBank, QuestionType, option_errors
 from exams.questions import snapshot_of
 from exams.selectors import for_display
 
 
 class QuestionForm(WagtailAdminModelForm):
     """Checks the options against the type (the real exam's rules) before anything is saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" in self.fields:
+            cases = Question.objects.filter(type=QuestionType.CASE_ANALYSIS)
+            self.fields["parent"].queryset = cases.exclude(pk=self.instance.pk)
 
     def is_valid(self) -> bool:
         if not super().is_valid():
@@ -42,6 +55,9 @@ class QuestionForm(WagtailAdminModelForm):
 class QuestionFilterSet(WagtailFilterSet):
     chapter = django_filters.ChoiceFilter(label=_("章节"), choices=[])
     outdated = django_filters.BooleanFilter(label=_("已过时"), field_name="is_outdated")
+    valid_before = django_filters.DateFilter(
+        label=_("依据截至早于"), field_name="valid_as_of", lookup_expr="lt"
+    )
     top_level = django_filters.BooleanFilter(
         label=_("只看大题"), field_name="parent", lookup_expr="isnull"
     )
@@ -214,6 +230,31 @@ def question_import_view(request):
         "exams/admin/question_import.html",
         {"form": form, "report": report, "file_error": file_error},
     )
+
+
+class QuestionExportForm(forms.Form):
+    bank = forms.ModelChoiceField(label=_("题库"), queryset=QuestionBank.objects.order_by("path"))
+    format = forms.ChoiceField(
+        label=_("格式"), choices=[("gift", "GIFT"), ("xml", "Moodle XML"), ("xlsx", "Excel")]
+    )
+
+
+@permission_required("exams.view_question")
+def question_export_view(request):
+    """Download a bank (with its sub-banks); types the format cannot hold are listed, not lost."""
+    form = QuestionExportForm(request.GET or None)
+    if form.is_valid():
+        fmt = form.cleaned_data["format"]
+        data, skipped = export_questions(bank=form.cleaned_data["bank"], fmt=fmt)
+        if not skipped or request.GET.get("confirm"):
+            response = HttpResponse(data, content_type="application/octet-stream")
+            name = f"question-bank-{form.cleaned_data['bank'].pk}{SUFFIXES[fmt]}"
+            response["Content-Disposition"] = f"attachment; filename={name}"
+            return response
+        return render(
+            request, "exams/admin/question_export.html", {"form": form, "skipped": skipped}
+        )
+    return render(request, "exams/admin/question_export.html", {"form": form})
 
 
 @permission_required("exams.add_question")

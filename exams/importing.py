@@ -19,9 +19,9 @@ from pathlib import Path
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.search.backends import get_search_backend
 
 from exams.formats import FormatError, LineError, ParsedFile, ParsedQuestion, gift, moodle_xml, xlsx
 from exams.models import (
@@ -204,7 +204,8 @@ def _save(parsed: list[ParsedQuestion], bank_name: str, by: User | None) -> int:
         batch_size=1000,
     )
     _save_knowledge_points(questions, parsed)
-    get_search_backend().add_bulk(Question, questions)
+    ids = [question.pk for question in questions]
+    transaction.on_commit(lambda: async_task("exams.tasks.index_questions", ids))
     return len(created)
 
 

@@ -7,6 +7,8 @@ numbers, in the download too.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import Count
 from django.http import HttpResponse
@@ -17,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import permission_required
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -87,9 +90,22 @@ class RosterColumn(Column):
         )
 
 
+def visible_sessions(user):
+    """Organisers see every session; a lecturer only those they teach (with their codes)."""
+    sessions = TrainingSession.objects.all()
+    if user.has_perm("lecturers.change_trainingsession"):
+        return sessions
+    return sessions.filter(lecturers__user=user)
+
+
 class TrainingSessionIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().annotate(enrolled_count=Count("enrolments"))
+        return visible_sessions(self.request.user).annotate(enrolled_count=Count("enrolments"))
+
+
+class TrainingSessionInspectView(generic.InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(visible_sessions(self.request.user), pk=self.pk)
 
 
 class TrainingSessionViewSet(ModelViewSet):
@@ -103,6 +119,7 @@ class TrainingSessionViewSet(ModelViewSet):
         return TrainingSessionForm
 
     index_view_class = TrainingSessionIndexView
+    inspect_view_class = TrainingSessionInspectView
     search_fields = ["title", "venue"]
     search_backend_name = None
     list_filter = ["kind"]
@@ -167,3 +184,33 @@ roster_urls = [
         name="training_roster_export",
     ),
 ]
+
+
+class UpcomingSessionsPanel(Component):
+    """Admin dashboard: the coming week's sessions with seats taken and check-in codes for
+    organisers, and for a lecturer their own page and the sessions they teach."""
+
+    name = "upcoming_training_sessions"
+    template_name = "lecturers/admin/upcoming_sessions_panel.html"
+    order = 150
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        now = timezone.now()
+        sessions = TrainingSession.objects.with_enrolled_count().filter(
+            ends_at__gte=now, starts_at__lt=now + timedelta(days=7)
+        )
+        own_page = LecturerPage.objects.filter(user=self.user).first()
+        if not self.user.has_perm("lecturers.view_enrolment"):
+            sessions = sessions.filter(lecturers=own_page) if own_page else sessions.none()
+        context.update(
+            {
+                "sessions": sessions.order_by("starts_at")[:10],
+                "own_page": own_page,
+                "can_see_rosters": self.user.has_perm("lecturers.view_enrolment"),
+            }
+        )
+        return context

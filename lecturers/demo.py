@@ -5,6 +5,7 @@ enrolments and attendance. Built through the app's services; idempotent."""
 from __future__ import annotations
 
 import io
+import random
 from datetime import datetime, time, timedelta
 
 from django.core.files.images import ImageFile
@@ -337,11 +338,11 @@ def _at(days: int, hour: int) -> datetime:
 
 
 def _sessions(pages: dict[str, LecturerPage]) -> None:
-    # The demo learner comes first so their account shows enrolments and attendance.
-    learners = sorted(
-        User.objects.filter(profile__isnull=False).order_by("pk"),
-        key=lambda user: user.phone != DEMO_LEARNER_PHONE,
-    )
+    # Learners from all over the prefecture, the demo learner first so that their account
+    # shows enrolments and attendance.
+    learners = list(User.objects.filter(profile__isnull=False).order_by("pk"))
+    random.Random(2026).shuffle(learners)
+    learners.sort(key=lambda user: user.phone != DEMO_LEARNER_PHONE)
     for title, kind, days, hour, hours, capacity, venue, slugs, targets, text in SESSIONS:
         starts_at = _at(days, hour)
         session, created = TrainingSession.objects.get_or_create(

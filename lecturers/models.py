@@ -142,6 +142,8 @@ class LecturerPage(Page):
     ]
     parent_page_types = ["lecturers.LecturerIndexPage"]
     subpage_types: list[str] = []
+    #: An account belongs to one lecturer page: a copy starts unlinked.
+    exclude_fields_in_copy = ["user"]
 
     class Meta:
         verbose_name = _("讲师")
@@ -273,7 +275,7 @@ class Enrolment(models.Model):
         on_delete=models.CASCADE,
         related_name="training_enrolments",
     )
-    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("报名时间"), default=timezone.now)
     attended_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
 
     class Meta:

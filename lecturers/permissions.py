@@ -8,7 +8,7 @@ page may edit that page (and pages below it) only where the user is the page's o
   having no subpage types) adds nothing;
 - a section opened with :func:`grant_lecturer_page_permissions` (the course index) gives
   the 讲师 group *add*: lecturers create pages there and edit the ones they created;
-- the 组织者 group has *add*, *change* and *publish* on both; lecturers never have
+- the 组织者 group has *add*, *change*, *publish* and *delete* on both; lecturers never have
   *publish*, so what they write goes through the moderation workflow.
 """
 
@@ -21,7 +21,7 @@ from wagtail.models import GroupPagePermission, Page
 from learning.roles import LECTURERS, ORGANISERS
 from lecturers.workflows import ensure_moderation_workflow
 
-ORGANISER_PAGE_PERMISSIONS = ("add", "change", "publish")
+ORGANISER_PAGE_PERMISSIONS = ("add", "change", "publish", "delete")
 
 
 def _grant(group_name: str, page: Page, permission_types: tuple[str, ...]) -> None:

@@ -160,3 +160,14 @@ def roster(session: TrainingSession, *, scope: Organisation | None = None) -> Qu
     if scope is not None:
         enrolments = enrolments.filter(learner__profile__organisation__path__startswith=scope.path)
     return enrolments.order_by("learner__profile__organisation__path", "created_at")
+
+
+def attendance_of(user: User, *, limit: int = 10) -> list[Enrolment]:
+    """The learner's most recent attended sessions (their training record, 培训记录)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Enrolment.objects.filter(learner=user, attended_at__isnull=False)
+        .select_related("session")
+        .order_by("-attended_at")[:limit]
+    )

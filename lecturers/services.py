@@ -75,7 +75,7 @@ def enrol(*, session: TrainingSession, learner: User, now: datetime | None = Non
         raise SessionFull(_("名额已满。"))
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(session=session, learner=learner)
+            return Enrolment.objects.create(session=session, learner=learner, created_at=now)
     except IntegrityError:
         # The same learner's parallel request took the seat first; it is theirs.
         return Enrolment.objects.get(session=session, learner=learner)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django_q.tasks import async_task
 
 from lecturers.models import LecturerIndexPage, LecturerPage
 from lecturers.permissions import set_up_lecturer_index, set_up_lecturer_page
@@ -19,14 +20,11 @@ def on_index_saved(sender, instance: LecturerIndexPage, created: bool, raw=False
 
 @receiver(post_save, sender=LecturerPage)
 def on_lecturer_saved(sender, instance: LecturerPage, raw=False, update_fields=None, **kwargs):
-    if raw:
-        return
     # Saving a draft revision updates only bookkeeping fields and carries the draft's
     # unpublished values in memory: the account link changes only on a full save (publish).
-    if update_fields is None:
-        set_up_lecturer_page(instance)
-    if update_fields is None and instance.photo_id:
-        from django_q.tasks import async_task
-
+    if raw or update_fields is not None:
+        return
+    set_up_lecturer_page(instance)
+    if instance.photo_id:
         photo_id = instance.photo_id
         transaction.on_commit(lambda: async_task("lecturers.tasks.make_photo_renditions", photo_id))

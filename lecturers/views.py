@@ -14,8 +14,14 @@ from lecturers.models import TrainingSession
 
 
 def training_list(request):
-    sessions = selectors.sessions_for(request.user)
-    return render(request, "lecturers/training_list.html", {"sessions": sessions})
+    return render(
+        request,
+        "lecturers/training_list.html",
+        {
+            "sessions": selectors.sessions_for(request.user),
+            "attended": selectors.attendance_of(request.user),
+        },
+    )
 
 
 def _act(request, session_id: int, action) -> None:

@@ -26,7 +26,7 @@ class PracticeAnswer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_answers"
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="+")
     mode = models.CharField(_("方式"), max_length=12, choices=Mode.choices)
     answer = models.JSONField(_("作答"))
     correct = models.BooleanField(_("正确"))

@@ -227,3 +227,8 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 100
+
+#: How mock papers grade multiple choice by default (exams.grading.MultipleChoiceRule):
+#: "partial" is the real exam's rule (错选不得分，少选每个正确选项得 0.5 分);
+#: "all_or_nothing" gives points only for exactly the right options.
+EXAMS_MULTIPLE_CHOICE_RULE = "partial"

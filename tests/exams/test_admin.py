@@ -144,3 +144,45 @@ def test_learners_cannot_author(client, learner):
     learner.save()
     client.force_login(learner)
     assert client.get("/admin/questions/import/").status_code in (302, 403)
+
+
+def test_editing_an_answered_question_in_the_admin_keeps_the_old_version(
+    client, lecturer, learner, bank
+):
+    from exams.practice import record_answer
+
+    client.force_login(lecturer)
+    data = form_data(bank, "single", [("A", "助人自助", True), ("B", "维护秩序", False)])
+    client.post("/admin/questions/new/", data)
+    question = Question.objects.get()
+    first = record_answer(learner=learner, question=question, answer="A")
+    option_ids = list(question.options.order_by("sort_order").values_list("pk", flat=True))
+    data = form_data(bank, "single", [("A", "助人自助", False), ("B", "维护秩序", True)])
+    data.update(
+        {"options-INITIAL_FORMS": 2, "options-0-id": option_ids[0], "options-1-id": option_ids[1]}
+    )
+    response = client.post(f"/admin/questions/edit/{question.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    second = record_answer(learner=learner, question=Question.objects.get(), answer="A")
+    assert first.correct and not second.correct
+    assert first.version.snapshot["options"][0]["is_correct"] is True
+
+
+def test_export_page_lists_what_the_format_cannot_hold_then_downloads(
+    client, lecturer, bank, make_question
+):
+    make_question("single", stem="<p>单选</p>")
+    make_question("case_essay", options=[], stem="<p>问答</p>", name="方案设计")
+    client.force_login(lecturer)
+    html = client.get(f"/admin/questions/export/?bank={bank.pk}&format=xlsx").content.decode()
+    assert "方案设计" in html and "Excel 格式无法表示这种题型" in html
+    response = client.get(f"/admin/questions/export/?bank={bank.pk}&format=xlsx&confirm=1")
+    assert response["Content-Disposition"].endswith(".xlsx")
+    response = client.get(f"/admin/questions/export/?bank={bank.pk}&format=gift")
+    assert "单选" in response.content.decode() and "问答" in response.content.decode()
+
+
+@pytest.mark.parametrize("group", [roles.LECTURERS, roles.ORGANISERS])
+def test_lecturers_and_organisers_may_author(db, group):
+    codenames = set(Group.objects.get(name=group).permissions.values_list("codename", flat=True))
+    assert {"add_question", "change_question", "view_question", "add_questionbank"} <= codenames

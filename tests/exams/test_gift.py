@@ -120,6 +120,19 @@ def test_unbalanced_brace_is_an_error_with_its_line():
     ]
 
 
+def test_a_choice_with_one_answer_and_bad_metadata_are_errors():
+    parsed = parse("只有一个选项？{~甲}\n\n// xuetang: {不是 JSON\n好题？{=甲 ~乙}\n")
+    assert [str(e) for e in parsed.errors] == [
+        "第 1 行：选择题至少要有两个选项。",
+        "第 3 行：xuetang 元数据不是有效的 JSON。",
+    ]
+
+
+def test_newline_escape_and_literal_backslash():
+    parsed = parse(r"第一行\n第二行，路径 C:\\data{T}")
+    assert parsed.questions[0].stem == "<p>第一行<br/>第二行，路径 C:\\data</p>"
+
+
 def write(tmp_path, text: str, name: str = "q.gift"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

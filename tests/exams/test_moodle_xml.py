@@ -133,3 +133,18 @@ def test_bad_question_refuses_everything_with_its_line(tmp_path):
 def test_not_a_quiz_is_refused(tmp_path):
     with pytest.raises(CommandError, match="<quiz>"):
         call_command("import_questions", write(tmp_path, "<html></html>"))
+
+
+@pytest.mark.django_db
+def test_images_travel_through_an_xml_round_trip(tmp_path):
+    call_command("import_questions", write(tmp_path, GOOD), bank="原题库", stdout=io.StringIO())
+    out = tmp_path / "out.xml"
+    call_command("export_questions", str(out), bank="原题库", format="xml", stdout=io.StringIO())
+    text = out.read_text(encoding="utf-8")
+    assert "@@PLUGINFILE@@/" in text and 'encoding="base64"' in text
+    call_command("import_questions", str(out), bank="新题库", stdout=io.StringIO())
+    assert get_image_model().objects.count() == 2
+    copy = Question.objects.get(
+        name="需求评估", bank__path__startswith=QuestionBank.objects.get(name="新题库").path
+    )
+    assert 'embedtype="image"' in copy.stem

@@ -117,3 +117,27 @@ def test_favourite_toggle_and_list(
         assert "收藏的题" in logged_in.get("/practice/favourites/").content.decode()
     logged_in.post(f"/practice/q/{question.pk}/favourite/", {"favourite": "0"})
     assert not Favourite.objects.exists()
+
+
+def test_case_essay_page_shows_model_answer_and_marking_points(logged_in, make_question):
+    essay = make_question(
+        QuestionType.CASE_ESSAY,
+        options=[],
+        model_answer="<p>先建立关系。</p>",
+        marking_points="建立关系\n评估需求",
+    )
+    html = logged_in.post(
+        f"/practice/q/{essay.pk}/", {"answer": "我的方案……", "answer_submit": "1"}
+    ).content.decode()
+    assert "请对照参考答案自查" in html and "先建立关系。" in html and "<li>评估需求</li>" in html
+    assert not PracticeAnswer.objects.exists()
+
+
+def test_question_page_takes_a_fixed_number_of_queries(
+    logged_in, make_question, django_assert_max_num_queries
+):
+    case = make_question(QuestionType.CASE_ANALYSIS, options=[], stem="<p>案例</p>", chapter="案例")
+    for position in range(4):
+        make_question("multiple", parent=case, position=position, knowledge_points=["要点"])
+    with django_assert_max_num_queries(12):
+        assert logged_in.get(f"/practice/q/{case.pk}/?mode=chapter").status_code == 200

@@ -186,3 +186,12 @@ def test_parallel_first_requests_make_one_daily_set(learner, make_question):
     assert not errors
     assert len(set(results)) == 1
     assert DailySet.objects.count() == 1
+
+
+def test_deleting_a_practised_question_removes_its_practice_history(learner, make_question):
+    question = make_question("single")
+    answer(learner, question, "B")
+    question.delete()
+    assert not PracticeAnswer.objects.exists()
+    assert not WrongAnswer.objects.exists()
+    assert not QuestionVersion.objects.exists()

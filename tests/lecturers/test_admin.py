@@ -162,3 +162,36 @@ def test_capacity_cannot_drop_below_the_enrolments(client, organiser, make_learn
     assert "已有 3 人报名，名额不能少于报名人数" in response.content.decode()
     session.refresh_from_db()
     assert session.capacity == 5
+
+
+def test_dashboard_shows_organisers_the_weeks_sessions_with_codes(client, organiser, make_session):
+    session = make_session(title="书记论坛第五期", starts_in=timedelta(days=2))
+    make_session(title="下个月的集训", starts_in=timedelta(days=30))
+    client.force_login(organiser)
+    html = client.get("/admin/").content.decode()
+    assert "书记论坛第五期" in html and session.check_in_code in html
+    assert "下个月的集训" not in html
+
+
+def test_dashboard_shows_a_lecturer_their_page_and_only_their_sessions(
+    client, make_lecturer, make_session
+):
+    page = make_lecturer(name="周明", account=True)
+    make_session(title="周明主讲", starts_in=timedelta(days=1)).lecturers.add(page)
+    make_session(title="别人主讲", starts_in=timedelta(days=1))
+    client.force_login(page.user)
+    html = client.get("/admin/").content.decode()
+    assert f"/admin/pages/{page.pk}/edit/" in html
+    assert "周明主讲" in html and "别人主讲" not in html
+
+
+def test_lecturers_list_only_the_sessions_they_teach(client, make_lecturer, make_session):
+    page = make_lecturer(name="周明", account=True)
+    mine = make_session(title="周明主讲")
+    mine.lecturers.add(page)
+    theirs = make_session(title="别人主讲")
+    client.force_login(page.user)
+    html = client.get("/admin/trainings/").content.decode()
+    assert "周明主讲" in html and "别人主讲" not in html
+    assert client.get(f"/admin/trainings/inspect/{mine.pk}/").status_code == 200
+    assert client.get(f"/admin/trainings/inspect/{theirs.pk}/").status_code == 404

@@ -204,3 +204,17 @@ def test_check_in_without_a_code_is_422(client, learner, token_for, make_session
 def test_unknown_training_is_404(client, learner, token_for, db):
     response = client.post("/api/v1/trainings/4242/enrol", **token_for(learner))
     assert response.status_code == 404
+
+
+def test_lecturer_list_filters_by_expertise(client, learner, token_for, make_lecturer):
+    make_lecturer(name="周明", expertise=["基层党建"])
+    make_lecturer(name="吴敏", expertise=["考试辅导"])
+    body = client.get("/api/v1/lecturers", {"expertise": "考试辅导"}, **token_for(learner)).json()
+    assert [item["name"] for item in body["items"]] == ["吴敏"]
+
+
+def test_unpublished_lecturer_is_404(client, learner, token_for, make_lecturer):
+    lecturer = make_lecturer(name="周明")
+    lecturer.unpublish()
+    assert client.get(f"/api/v1/lecturers/{lecturer.pk}", **token_for(learner)).status_code == 404
+    assert client.get("/api/v1/lecturers", **token_for(learner)).json()["count"] == 0

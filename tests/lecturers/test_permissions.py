@@ -156,6 +156,7 @@ def test_in_a_section_opened_to_lecturers_they_edit_their_own_pages_but_do_not_p
     assert not draft.permissions_for_user(lecturer).can_publish()
     assert not draft.permissions_for_user(colleague).can_edit()
     assert draft.permissions_for_user(organiser).can_publish()
+    assert draft.permissions_for_user(organiser).can_delete()
     assert draft.get_workflow().name == "讲师内容审核"
 
 
@@ -192,3 +193,10 @@ def test_page_types_fit_the_tree(home_page, lecturer_index):
     assert not LecturerIndexPage.can_create_at(home_page)  # only one directory
     assert LecturerPage.can_create_at(lecturer_index)
     assert LecturerPage.allowed_subpage_models() == []
+
+
+def test_a_copied_lecturer_page_starts_without_the_account(make_lecturer, lecturer_index):
+    page = make_lecturer(name="周明", account=True)
+    copy = page.copy(to=lecturer_index, update_attrs={"slug": "zhou-copy", "title": "周明（副本）"})
+    copy = LecturerPage.objects.get(pk=copy.pk)
+    assert copy.user_id is None and page.user_id is not None

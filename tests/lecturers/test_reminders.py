@@ -47,3 +47,13 @@ def test_tomorrow_is_the_next_local_day(learner, make_session):
 def test_learners_who_are_not_enrolled_are_not_reminded(learner, make_session):
     make_session(starts_at=datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI))
     assert list(sessions_tomorrow(NOW)) == []
+
+
+def test_the_provider_reads_everyone_in_one_query(
+    make_learner, make_session, django_assert_num_queries
+):
+    session = make_session(starts_at=datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI))
+    for number in range(5):
+        services.enrol(session=session, learner=make_learner(name=f"学员{number}"), now=NOW)
+    with django_assert_num_queries(1):
+        assert len(list(sessions_tomorrow(NOW))) == 5

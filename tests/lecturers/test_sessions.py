@@ -170,3 +170,9 @@ def test_parallel_enrolments_of_one_learner_make_one_seat(learner, make_session)
     for thread in threads:
         thread.join()
     assert errors == [] and Enrolment.objects.filter(session=session).count() == 1
+
+
+def test_enrolment_time_is_when_the_learner_enrolled(learner, make_session):
+    session = make_session(starts_in=timedelta(days=5))
+    moment = session.starts_at - timedelta(days=2)
+    assert services.enrol(session=session, learner=learner, now=moment).created_at == moment

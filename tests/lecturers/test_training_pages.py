@@ -79,3 +79,14 @@ def test_session_list_takes_a_constant_number_of_queries(
     client.force_login(learner)
     with django_assert_max_num_queries(10):
         assert client.get("/trainings/").status_code == 200
+
+
+def test_learner_sees_the_sessions_they_attended(client, learner, make_session):
+    session = make_session(title="书记论坛第一期", starts_in=timedelta(days=-3))
+    services.enrol(session=session, learner=learner, now=session.starts_at - timedelta(days=1))
+    services.check_in(
+        session=session, learner=learner, code=session.check_in_code, now=session.starts_at
+    )
+    client.force_login(learner)
+    html = client.get("/trainings/").content.decode()
+    assert "我参加过的培训" in html and "书记论坛第一期" in html
