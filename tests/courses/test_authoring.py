@@ -202,3 +202,12 @@ def test_street_organisers_see_and_enrol_only_their_subtree(
         {"course": course.pk, "organisation": elsewhere.get_root().pk},
     )
     assert Enrolment.objects.filter(course=course).count() == 2
+
+
+def test_lecturers_choose_bank_questions_for_knowledge_checks(client, lecturer, make_question):
+    make_question("single", stem="<p>社区调解的首要原则是</p>", name="调解原则")
+    make_question("case_essay", stem="<p>请分析案例</p>", name="案例问答", options=[])
+    client.force_login(lecturer)
+    response = client.get("/admin/question_chooser/results/")
+    assert response.status_code == 200
+    assert "调解原则" in response.text and "案例问答" not in response.text

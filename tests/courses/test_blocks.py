@@ -142,4 +142,4 @@ def test_answering_a_check_without_javascript_redirects_with_feedback(client, le
         {"question_id": question_id, "answer": "A"},
         follow=True,
     )
-    assert "回答正确" in response.text
+    assert "回答正确。解析" in response.text
