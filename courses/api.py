@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -37,6 +39,60 @@ class CourseOut(Schema):
     completed: bool
     url: str
     cover_url: str | None
+
+
+class LessonRef(Schema):
+    id: int
+    title: str
+    duration_minutes: int
+    completed: bool
+
+
+class CourseDetailOut(CourseOut):
+    objectives: list[str]
+    estimated_hours: float
+    requires_passing_checks: bool
+    #: The lesson "continue learning" (继续学习) opens.
+    resume_lesson_id: int | None
+    lessons: list[LessonRef]
+
+
+class EnrolOut(Schema):
+    enrolled: bool
+
+
+class BlockOut(Schema):
+    type: str
+    value: Any
+    id: str | None = None
+
+
+class LessonOut(Schema):
+    id: int
+    title: str
+    course_id: int
+    summary: str
+    duration_minutes: int
+    body: list[BlockOut]
+    completed: bool
+    previous_lesson_id: int | None
+    next_lesson_id: int | None
+
+
+class CompleteOut(Schema):
+    completed: bool
+    points_awarded: int
+    course_completed: bool
+
+
+class CheckOut(Schema):
+    question_id: int
+    correct: bool
+    correct_answer: list[str] | dict | str
+    explanation: str
+    feedback: dict[str, str]
+    points_awarded: int
+    course_completed: bool
 
 
 class CheckAnswerIn(Schema):
@@ -92,7 +148,7 @@ def list_courses(request, category: str = "", level: str = "", q: str = ""):
     return [_course_item(course, progress[course.pk]) for course in items]
 
 
-@router.get("/courses/{course_id}")
+@router.get("/courses/{course_id}", response=CourseDetailOut)
 def course_detail(request, course_id: int):
     course = _live_course(course_id)
     context = selectors.course_context(course=course, user=request.auth)
@@ -116,14 +172,14 @@ def course_detail(request, course_id: int):
     }
 
 
-@router.post("/courses/{course_id}/enrol")
+@router.post("/courses/{course_id}/enrol", response=EnrolOut)
 def enrol(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     services.enrol(learner=request.auth, course=course)
     return {"enrolled": True}
 
 
-@router.get("/lessons/{lesson_id}")
+@router.get("/lessons/{lesson_id}", response=LessonOut)
 def lesson_detail(request, lesson_id: int):
     lesson = _live_lesson(lesson_id)
     context = selectors.lesson_context(lesson=lesson, user=request.auth)
@@ -141,7 +197,7 @@ def lesson_detail(request, lesson_id: int):
     }
 
 
-@router.post("/lessons/{lesson_id}/complete")
+@router.post("/lessons/{lesson_id}/complete", response=CompleteOut)
 def complete_lesson(request, lesson_id: int):
     lesson = _live_lesson(lesson_id)
     result = services.complete_lesson(learner=request.auth, lesson=lesson)
@@ -152,7 +208,7 @@ def complete_lesson(request, lesson_id: int):
     }
 
 
-@router.post("/lessons/{lesson_id}/check")
+@router.post("/lessons/{lesson_id}/check", response=CheckOut)
 def check_answer(request, lesson_id: int, payload: CheckAnswerIn):
     """Answer one knowledge-check question of the lesson; returns the feedback."""
     lesson = _live_lesson(lesson_id)

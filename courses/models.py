@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -225,8 +226,12 @@ class LessonPage(Page):
     def serve(self, request, *args, **kwargs):
         from courses import services
 
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
-            services.record_visit(learner=request.user, lesson=self)
+        if not getattr(request, "is_preview", False):
+            # Wagtail serves a live page under an unpublished parent; a lesson goes with its course.
+            if not CoursePage.objects.live().filter(path=self.path[: -self.steplen]).exists():
+                raise Http404
+            if request.user.is_authenticated:
+                services.record_visit(learner=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
 
 

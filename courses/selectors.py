@@ -202,11 +202,7 @@ def course_context(*, course: CoursePage, user) -> dict:
     enrolment = enrolment_of(user, course)
     for lesson in lessons:
         lesson.completed = lesson.pk in done
-    resume = None
-    if enrolment is not None and enrolment.last_lesson_id:
-        resume = next((lesson for lesson in lessons if lesson.pk == enrolment.last_lesson_id), None)
-    if resume is None:
-        resume = next((lesson for lesson in lessons if not lesson.completed), None)
+    resume = _resume_lesson(lessons, enrolment.last_lesson_id if enrolment else None)
     completed = sum(1 for lesson in lessons if lesson.completed)
     cover = None
     if course.cover_id:
@@ -227,6 +223,17 @@ def course_context(*, course: CoursePage, user) -> dict:
         ),
         "cover": cover,
     }
+
+
+def _resume_lesson(lessons: list[LessonPage], last_visited_id: int | None) -> LessonPage | None:
+    """Where to continue (继续学习): the last lesson visited, or if that one is finished, the next
+    unfinished lesson after it (else the first unfinished one)."""
+    start = next((i for i, lesson in enumerate(lessons) if lesson.pk == last_visited_id), None)
+    if start is not None:
+        following = next((lesson for lesson in lessons[start:] if not lesson.completed), None)
+        if following is not None:
+            return following
+    return next((lesson for lesson in lessons if not lesson.completed), None)
 
 
 def lesson_context(*, lesson: LessonPage, user) -> dict:

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
@@ -109,12 +110,13 @@ def answer_check(request, lesson_id: int):
         return redirect(lesson.url)
     if _wants_json(request):
         return JsonResponse(feedback.as_dict())
+    explanation = strip_tags(feedback.explanation)
     if feedback.correct:
-        messages.success(request, _("回答正确。") + feedback.explanation)
+        messages.success(request, _("回答正确。") + explanation)
     else:
         messages.warning(
             request,
             _("回答错误，正确答案：%(answer)s。") % {"answer": "、".join(feedback.correct_answer)}
-            + feedback.explanation,
+            + explanation,
         )
     return redirect(f"{lesson.url}#check-{feedback.question_id}")

@@ -5,12 +5,18 @@ from wagtail.admin.menu import MenuItem
 
 from courses import selectors
 from courses.admin_views import enrol_organisation_view
+from courses.admin_viewsets import enrolment_viewset
 from courses.choosers import question_chooser_viewset
 
 
 @hooks.register("register_admin_viewset")
 def register_question_chooser():
     return question_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_enrolment_viewset():
+    return enrolment_viewset
 
 
 @hooks.register("lecturer_courses")

@@ -7,7 +7,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from courses.models import CoursePage, LessonPage
 from learning import roles
-from learning.models import User
+from learning.models import Organiser, User
 from tests.conftest import PASSWORD
 
 COMMENTS = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0"}
@@ -24,6 +24,7 @@ def lecturer(db):
 def organiser(db):
     user = User.objects.create_user(phone="13800000002", name="王建国", password=PASSWORD)
     user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    Organiser.objects.create(user=user)  # prefecture-wide
     return user
 
 
@@ -165,3 +166,48 @@ def test_lecturers_cannot_enrol_organisations(client, lecturer):
     client.force_login(lecturer)
     response = client.get("/admin/courses/enrol-organisation/")
     assert response.status_code == 302 and response.url == "/admin/"
+
+
+def test_organisers_list_enrolments_with_masked_phones(client, organiser, make_course, learner):
+    from courses.services import enrol
+
+    enrol(learner=learner, course=make_course("社区矛盾调解实务"))
+    client.force_login(organiser)
+    response = client.get("/admin/course_enrolments/")
+    assert response.status_code == 200
+    assert "李晓梅" in response.text and "社区矛盾调解实务" in response.text
+    assert learner.phone not in response.text
+    assert f"{learner.phone[:3]}****{learner.phone[-4:]}" in response.text
+
+
+def test_street_organisers_see_and_enrol_only_their_subtree(
+    client, make_course, make_learner, community
+):
+    from courses.models import Enrolment
+    from courses.services import enrol
+    from learning.organisations import get_or_create_path
+
+    elsewhere, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
+    course = make_course()
+    enrol(learner=make_learner(name="本街道学员", organisation=community), course=course)
+    enrol(learner=make_learner(name="外区学员", organisation=elsewhere), course=course)
+    street_organiser = User.objects.create_user(phone="13800000012", name="街道组织者")
+    street_organiser.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    Organiser.objects.create(user=street_organiser, organisation=community.get_parent())
+    client.force_login(street_organiser)
+    listing = client.get("/admin/course_enrolments/").text
+    assert "本街道学员" in listing and "外区学员" not in listing
+    client.post(
+        "/admin/courses/enrol-organisation/",
+        {"course": course.pk, "organisation": elsewhere.get_root().pk},
+    )
+    assert Enrolment.objects.filter(course=course).count() == 2
+
+
+def test_lecturers_choose_bank_questions_for_knowledge_checks(client, lecturer, make_question):
+    make_question("single", stem="<p>社区调解的首要原则是</p>", name="调解原则")
+    make_question("case_essay", stem="<p>请分析案例</p>", name="案例问答", options=[])
+    client.force_login(lecturer)
+    response = client.get("/admin/question_chooser/results/")
+    assert response.status_code == 200
+    assert "调解原则" in response.text and "案例问答" not in response.text

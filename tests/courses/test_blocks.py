@@ -142,4 +142,14 @@ def test_answering_a_check_without_javascript_redirects_with_feedback(client, le
         {"question_id": question_id, "answer": "A"},
         follow=True,
     )
-    assert "回答正确" in response.text
+    assert "回答正确。解析" in response.text
+
+
+def test_a_passed_check_question_is_marked_on_the_lesson_page(client, learner, rich_lesson):
+    from courses.checks import answer_check
+
+    question_id = rich_lesson.check_question_ids()[0]
+    client.force_login(learner)
+    assert "已答对" not in client.get(rich_lesson.url).text
+    answer_check(learner=learner, lesson=rich_lesson, question_id=question_id, answer="A")
+    assert "已答对" in client.get(rich_lesson.url).text

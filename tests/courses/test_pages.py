@@ -117,3 +117,19 @@ def test_actions_need_a_log_in(client, make_course):
     lesson = LessonPage.objects.child_of(make_course()).first()
     response = client.post(f"/learn/lessons/{lesson.pk}/complete/")
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_lessons_of_an_unpublished_course_are_not_served(client, make_course):
+    course = make_course()
+    lesson = LessonPage.objects.child_of(course).first()
+    url = lesson.url
+    course.unpublish()
+    assert client.get(url).status_code == 404
+
+
+def test_cached_course_summary_follows_the_published_revision(client, make_course):
+    course = make_course(summary="第一版简介")
+    assert "第一版简介" in client.get(course.url).text
+    course.summary = "第二版简介"
+    course.save_revision().publish()
+    assert "第二版简介" in client.get(course.url).text

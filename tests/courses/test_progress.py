@@ -156,3 +156,11 @@ def test_a_passed_check_stays_passed_after_a_wrong_answer(learner, make_checked_
     answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="C")
     result = CheckResult.objects.get(learner=learner)
     assert (result.passed, result.attempts) == (True, 2)
+
+
+def test_continue_moves_past_a_finished_last_lesson(learner, make_course):
+    course = make_course(lessons=3)
+    lessons = lessons_of(course)
+    services.complete_lesson(learner=learner, lesson=lessons[1])
+    context = selectors.course_context(course=course, user=learner)
+    assert context["resume_lesson"].pk == lessons[2].pk
