@@ -23,3 +23,15 @@ STORAGES = {
 if os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Parallel test workers (pytest-xdist) must not share a Redis database: each test clears the
+# cache, which is a FLUSHDB. Worker gwN uses database (base + 1 + N).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    _base = int((_parts.path or "/0").lstrip("/") or 0)
+    _url = urlunsplit(_parts._replace(path=f"/{(_base + 1 + int(_worker[2:])) % 16}"))
+    CACHES["default"]["LOCATION"] = _url  # noqa: F405
+    Q_CLUSTER["redis"] = _url
