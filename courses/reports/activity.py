@@ -1,0 +1,217 @@
+"""Study activity by week, weakest chapters and knowledge points, offline attendance.
+
+Every function is a fixed handful of grouped queries over the organisation's subtree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from courses.models import LessonCompletion
+from exams.models import Attempt, AttemptQuestion, PracticeAnswer
+from learning.models import LedgerEntry, Organisation
+from lecturers.models import Enrolment as SessionEnrolment
+
+WEEKS = 12
+
+
+def in_scope(queryset: QuerySet, organisation: Organisation | None, learner_field="learner"):
+    if organisation is None:
+        return queryset
+    return queryset.filter(
+        **{f"{learner_field}__profile__organisation__path__startswith": organisation.path}
+    )
+
+
+def week_starts(today: date, weeks: int = WEEKS) -> list[date]:
+    """The Mondays of the last ``weeks`` weeks, oldest first, this week last."""
+    monday = today - timedelta(days=today.weekday())
+    return [monday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+
+
+def month_starts(today: date, months: int = 12) -> list[date]:
+    """First days of the last ``months`` months, oldest first, this month last."""
+    year, month = today.year, today.month
+    firsts = []
+    for _ in range(months):
+        firsts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return firsts[::-1]
+
+
+def _as_date(value) -> date:
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+@dataclass
+class WeekActivity:
+    week: date
+    active_learners: int = 0
+    lessons: int = 0
+    practice_answers: int = 0
+    average_mock_score: float | None = None
+
+
+def _by_week(queryset: QuerySet, field: str, **aggregate) -> dict[date, dict]:
+    rows = queryset.annotate(week=TruncWeek(field)).values("week").annotate(**aggregate).order_by()
+    return {_as_date(row.pop("week")): row for row in rows}
+
+
+def weekly_activity(
+    organisation: Organisation | None, *, now: datetime | None = None
+) -> list[WeekActivity]:
+    """Active learners (anything that earned points, log-ins included), lessons completed,
+    practice answers and the average mock score in percent, per week (4 queries)."""
+    weeks = week_starts(timezone.localtime(now or timezone.now()).date())
+    start = timezone.make_aware(datetime.combine(weeks[0], datetime.min.time()))
+    active = _by_week(
+        in_scope(LedgerEntry.objects.filter(created_at__gte=start), organisation),
+        "created_at",
+        n=Count("learner_id", distinct=True),
+    )
+    lessons = _by_week(
+        in_scope(LessonCompletion.objects.filter(completed_at__gte=start), organisation),
+        "completed_at",
+        n=Count("pk"),
+    )
+    practice = _by_week(
+        in_scope(PracticeAnswer.objects.filter(local_date__gte=weeks[0]), organisation),
+        "local_date",
+        n=Count("pk"),
+    )
+    mocks = _by_week(
+        in_scope(
+            Attempt.objects.filter(
+                state=Attempt.State.FINISHED, finished_at__gte=start, max_score__gt=0
+            ),
+            organisation,
+        ),
+        "finished_at",
+        n=Avg(F("score") * 100.0 / F("max_score"), output_field=FloatField()),
+    )
+    return [
+        WeekActivity(
+            week=week,
+            active_learners=active.get(week, {}).get("n", 0),
+            lessons=lessons.get(week, {}).get("n", 0),
+            practice_answers=practice.get(week, {}).get("n", 0),
+            average_mock_score=(
+                round(mocks[week]["n"], 1) if mocks.get(week, {}).get("n") is not None else None
+            ),
+        )
+        for week in weeks
+    ]
+
+
+@dataclass
+class WeakPoint:
+    """A chapter or knowledge point with practice and mock accuracy (answers right / answers)."""
+
+    name: str
+    practice_answers: int = 0
+    practice_right: int = 0
+    mock_answers: int = 0
+    mock_right: int = 0
+
+    @property
+    def answers(self) -> int:
+        return self.practice_answers + self.mock_answers
+
+    @staticmethod
+    def _percent(right: int, total: int) -> float | None:
+        return round(100 * right / total, 1) if total else None
+
+    @property
+    def accuracy(self) -> float | None:
+        return self._percent(self.practice_right + self.mock_right, self.answers)
+
+    @property
+    def practice_accuracy(self) -> float | None:
+        return self._percent(self.practice_right, self.practice_answers)
+
+    @property
+    def mock_accuracy(self) -> float | None:
+        return self._percent(self.mock_right, self.mock_answers)
+
+
+def weakest(organisation: Organisation | None, *, by: str, limit: int = 10) -> list[WeakPoint]:
+    """The ``limit`` chapters (``by="chapter"``) or knowledge points (``by="knowledge_point"``)
+    with the lowest accuracy across the subtree's practice and mock answers (2 queries)."""
+    field = "question__chapter" if by == "chapter" else "question__tagged_items__tag__name"
+    practice = (
+        in_scope(PracticeAnswer.objects.exclude(mode=PracticeAnswer.Mode.EXAM), organisation)
+        .exclude(**{field: ""})
+        .exclude(**{f"{field}__isnull": True})
+        .values(field)
+        .annotate(n=Count("pk"), right=Count("pk", filter=Q(correct=True)))
+        .order_by()
+    )
+    mock = (
+        in_scope(
+            AttemptQuestion.objects.filter(
+                attempt__state=Attempt.State.FINISHED, correct__isnull=False
+            ),
+            organisation,
+            "attempt__learner",
+        )
+        .exclude(**{field: ""})
+        .exclude(**{f"{field}__isnull": True})
+        .values(field)
+        .annotate(n=Count("pk"), right=Count("pk", filter=Q(correct=True)))
+        .order_by()
+    )
+    points: dict[str, WeakPoint] = {}
+    for row in practice:
+        point = points.setdefault(row[field], WeakPoint(row[field]))
+        point.practice_answers, point.practice_right = row["n"], row["right"]
+    for row in mock:
+        point = points.setdefault(row[field], WeakPoint(row[field]))
+        point.mock_answers, point.mock_right = row["n"], row["right"]
+    minimum = getattr(settings, "REPORTS_WEAK_MIN_ANSWERS", 10)
+    ranked = [point for point in points.values() if point.answers >= minimum]
+    ranked.sort(key=lambda point: (point.accuracy, -point.answers, point.name))
+    return ranked[:limit]
+
+
+@dataclass
+class SessionAttendance:
+    session_id: int
+    title: str
+    starts_at: datetime
+    enrolled: int
+    attended: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.attended / self.enrolled, 1) if self.enrolled else None
+
+
+def attendance(
+    organisation: Organisation | None, *, now: datetime | None = None, limit: int = 10
+) -> list[SessionAttendance]:
+    """The latest sessions that have started, with the subtree's enrolments and check-ins."""
+    rows = (
+        in_scope(
+            SessionEnrolment.objects.filter(session__starts_at__lte=now or timezone.now()),
+            organisation,
+        )
+        .values("session_id", "session__title", "session__starts_at")
+        .annotate(enrolled=Count("pk"), attended=Count("pk", filter=Q(attended_at__isnull=False)))
+        .order_by("-session__starts_at", "session_id")[:limit]
+    )
+    return [
+        SessionAttendance(
+            row["session_id"],
+            row["session__title"],
+            row["session__starts_at"],
+            row["enrolled"],
+            row["attended"],
+        )
+        for row in rows
+    ]
