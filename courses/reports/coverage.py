@@ -133,9 +133,17 @@ def _counts() -> dict:
 
 def totals(organisation: Organisation | None) -> CoverageRow:
     """The subtree's figures in one line (one query; residents are not counted)."""
-    return CoverageRow(
-        organisation, **with_training_status(scoped_profiles(organisation)).aggregate(**_counts())
+    # values().annotate() rather than aggregate(): aggregate() wraps annotated querysets in a
+    # subquery, and PostgreSQL then cannot see the ``sat``/``passed`` columns its filters use.
+    rows = (
+        with_training_status(scoped_profiles(organisation))
+        .annotate(everyone=Value(1))
+        .values("everyone")
+        .annotate(**_counts())
+        .values(*_counts())
+        .order_by()
     )
+    return CoverageRow(organisation, **next(iter(rows), {}))
 
 
 def coverage(organisation: Organisation | None) -> tuple[list[CoverageRow], CoverageRow]:
