@@ -101,6 +101,8 @@ def dashboard_data(organisation: Organisation | None) -> dict:
         "weak_chapters": activity.weakest(organisation, by="chapter"),
         "weak_points": activity.weakest(organisation, by="knowledge_point"),
         "attendance": activity.attendance(organisation, now=now),
+        "ranking": activity.organisation_ranking(organisation, now=now),
+        "top_learners": activity.top_learners(organisation, now=now),
     }
 
 
@@ -224,6 +226,19 @@ def dashboard_export_view(request):
             _("线下培训出勤"),
             [_("培训"), _("开始时间"), _("报名"), _("签到"), _("出勤率%")],
             [[s.title, s.starts_at, s.enrolled, s.attended, s.percent] for s in data["attendance"]],
+        ),
+        (
+            _("本月机构排名"),
+            [_("全市名次"), _("机构"), _("学员"), _("积分合计"), _("人均积分")],
+            [
+                [r.rank, r.organisation.name, r.members, r.total_points, r.average_points]
+                for r in data["ranking"]
+            ],
+        ),
+        (
+            _("本月积分前十"),
+            [_("名次"), _("姓名"), _("社区"), _("积分")],
+            [[t.rank, t.name, t.organisation, t.points] for t in data["top_learners"]],
         ),
     ]
     code = organisation.code if organisation else "all"

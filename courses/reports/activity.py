@@ -14,7 +14,10 @@ from django.utils import timezone
 
 from courses.models import LessonCompletion
 from exams.models import Attempt, AttemptQuestion, PracticeAnswer
+from learning import leaderboards
+from learning.leaderboards import RankedOrganisation
 from learning.models import Organisation, PointPeriod, PointTotal
+from learning.points import period_starts
 from lecturers.models import Enrolment as SessionEnrolment
 
 WEEKS = 12
@@ -255,3 +258,48 @@ def attendance(
         )
         for row in rows
     ]
+
+
+@dataclass
+class TopLearner:
+    rank: int
+    name: str
+    organisation: str
+    points: int
+
+
+def top_learners(
+    organisation: Organisation | None, *, now: datetime | None = None, limit: int = 10
+) -> list[TopLearner]:
+    """This month's highest scorers of the subtree (competition rank, one indexed query)."""
+    start = period_starts(now)[PointPeriod.MONTH]
+    rows = (
+        scoped_totals(
+            PointTotal.objects.filter(period=PointPeriod.MONTH, period_start=start), organisation
+        )
+        .filter(points__gt=0)
+        .order_by("-points", "learner_id")
+        .values_list("learner__name", "community__name", "points")[:limit]
+    )
+    ranked: list[TopLearner] = []
+    for index, (name, community, points) in enumerate(rows):
+        tied = ranked and ranked[-1].points == points
+        ranked.append(
+            TopLearner(ranked[-1].rank if tied else index + 1, name, community or "", points)
+        )
+    return ranked
+
+
+def organisation_ranking(
+    organisation: Organisation | None, *, now: datetime | None = None
+) -> list[RankedOrganisation]:
+    """The children of ``organisation`` with their prefecture-wide rank among their level by
+    this month's average points per member (``learning.leaderboards``, cached)."""
+    depth = organisation.depth + 1 if organisation else 1
+    level = {1: "county", 2: "street", 3: "community"}.get(depth)
+    if level is None:
+        return []
+    ranking = leaderboards.organisation_ranking(period=PointPeriod.MONTH, level=level, now=now)
+    if organisation is None:
+        return ranking
+    return [item for item in ranking if item.organisation.path.startswith(organisation.path)]

@@ -514,3 +514,18 @@ def test_community_records_export_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(f"{REPORTS}records/", {"org": world.chengguan.pk})
     assert len(sheet_rows(response, "学习档案")) == 1 + 4 + 20
+
+
+def test_rankings_of_organisations_and_learners_this_month(client, world):
+    from learning.models import PointRule
+
+    lesson_points = PointRule.objects.get(action=PointAction.LESSON_COMPLETED).points
+    client.force_login(organiser_of(world.chengguan))
+    response = client.get(REPORTS)
+    ranking = {
+        item.organisation.name: (item.members, item.total_points)
+        for item in response.context["ranking"]
+    }
+    assert ranking == {"幸福里社区": (3, 2 * lesson_points), "和平社区": (1, 0)}
+    top = [(t.rank, t.name, t.points) for t in response.context["top_learners"]]
+    assert top == [(1, "林芳", lesson_points), (1, "王磊", lesson_points)]
