@@ -288,7 +288,7 @@ def test_offline_attendance(client, world):
 def test_dashboard_draws_svg_charts_with_the_numbers_as_tables(client, world):
     client.force_login(organiser_of(None))
     html = client.get(REPORTS).content.decode()
-    assert html.count('class="report-chart"') == 5
+    assert html.count('class="report-chart"') == 6
     assert "cdn" not in html.lower()
     assert "清河县" in html
 
