@@ -42,10 +42,35 @@ def base_values(ctx: BenchContext) -> dict:
 #: endpoint's throughput is reported as a ratio to it, measured in the same run.
 BASELINE = Endpoint("baseline (plain Django view)", "/bench/baseline/?code={community_code}")
 
+
+def _prefecture_organiser(ctx: BenchContext) -> dict:
+    """A prefecture-wide organiser (组织部) logged in: the reports' heaviest scope."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from learning import roles
+    from learning.models import Organiser, User
+
+    user, _created = User.objects.get_or_create(
+        phone="19899990002", defaults={"name": "基准组织者", "is_staff": True}
+    )
+    user.groups.add(Group.objects.get(name=roles.ORGANISERS))
+    Organiser.objects.get_or_create(user=user, defaults={"organisation": None})
+    client = Client()
+    client.force_login(user)
+    return {"session_key": client.cookies["sessionid"].value}
+
+
 ENDPOINTS: list[Endpoint] = [
     Endpoint("home page (anonymous)", "/"),
     Endpoint("GET /api/v1/me", "/api/v1/me", auth="token"),
     Endpoint("GET /healthz", "/healthz"),
+    Endpoint(
+        "organiser dashboard, prefecture-wide (admin)",
+        "/admin/reports/",
+        auth="session",
+        prepare=_prefecture_organiser,
+    ),
 ]
 
 

@@ -34,7 +34,8 @@ class Endpoint:
     path: str | PerRequest
     method: str = "GET"
     #: Who asks: ``"anonymous"``, ``"token"`` (the bench learner's bearer token) or
-    #: ``"session"`` (the bench learner logged in on the site; CSRF token sent on writes).
+    #: ``"session"`` (the bench learner logged in on the site, or whoever ``prepare``'s
+    #: ``session_key`` value belongs to; CSRF token sent on writes).
     auth: str = "anonymous"
     #: JSON body for writes: a dict (strings formatted with the values) or a ``PerRequest``.
     body: dict | PerRequest | None = None
@@ -103,7 +104,9 @@ def build_request(endpoint: Endpoint, ctx: BenchContext, values: Values, n: int)
     if endpoint.auth == "token":
         headers["Authorization"] = f"Bearer {ctx.token}"
     elif endpoint.auth == "session":
-        headers["Cookie"] = f"sessionid={ctx.session_key}; csrftoken={ctx.csrf_token}"
+        # An endpoint's prepare may return another user's ``session_key`` (an organiser...).
+        session_key = values.get("session_key", ctx.session_key)
+        headers["Cookie"] = f"sessionid={session_key}; csrftoken={ctx.csrf_token}"
         if endpoint.method != "GET":
             headers["X-CSRFToken"] = ctx.csrf_token
     elif endpoint.auth != "anonymous":

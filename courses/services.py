@@ -65,6 +65,25 @@ def enrol_organisation(*, organisation: Organisation, course: CoursePage, by: Us
     return len(created)
 
 
+@transaction.atomic
+def enrol_learners(*, learner_ids: list[int], course: CoursePage, by: User) -> int:
+    """Enrol chosen learners (an organiser acting on a report); returns how many are new."""
+    already = set(
+        Enrolment.objects.filter(course=course, learner_id__in=learner_ids).values_list(
+            "learner_id", flat=True
+        )
+    )
+    created = Enrolment.objects.bulk_create(
+        [
+            Enrolment(learner_id=learner_id, course=course, enrolled_by=by)
+            for learner_id in learner_ids
+            if learner_id not in already
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
 def record_visit(*, learner: User, lesson: LessonPage, now: datetime | None = None) -> bool:
     """Remember the lesson as where the learner left off (继续学习), if they are enrolled.
 

@@ -279,3 +279,12 @@ LOAD_DATA_GENERATORS = [
 #: "partial" is the real exam's rule (错选不得分，少选每个正确选项得 0.5 分);
 #: "all_or_nothing" gives points only for exactly the right options.
 EXAMS_MULTIPLE_CHOICE_RULE = "partial"
+
+#: Organisers' reports (courses.reports): a registered candidate (报考人员) counts as
+#: trained (已完成培训) when their completed courses add up to at least
+#: TRAINING_REQUIRED_HOURS of estimated hours AND they completed every course whose page id
+#: is in TRAINING_REQUIRED_COURSES (empty: no particular course required).
+TRAINING_REQUIRED_HOURS = float(os.environ.get("TRAINING_REQUIRED_HOURS", "10"))
+TRAINING_REQUIRED_COURSES: list[int] = []
+#: Weakest chapters / knowledge points list only those with at least this many answers.
+REPORTS_WEAK_MIN_ANSWERS = 10
