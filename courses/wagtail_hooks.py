@@ -6,6 +6,8 @@ from wagtail.admin.menu import MenuItem
 from courses import selectors
 from courses.admin_views import enrol_organisation_view
 from courses.choosers import question_chooser_viewset
+from learning.home_panels import HOOK as HOME_PANELS
+from learning.home_panels import HomePanel
 
 
 @hooks.register("register_admin_viewset")
@@ -38,4 +40,13 @@ class EnrolOrganisationMenuItem(MenuItem):
 def register_enrol_organisation_menu_item():
     return EnrolOrganisationMenuItem(
         _("统一选课"), reverse("courses_enrol_organisation"), icon_name="group", order=420
+    )
+
+
+@hooks.register(HOME_PANELS)
+def continue_learning_home_panel(request):
+    return HomePanel(
+        order=10,
+        template="courses/panels/continue_learning.html",
+        context={"enrolments": selectors.home_continue_learning(request.user)},
     )

@@ -160,3 +160,12 @@ def roster(session: TrainingSession, *, scope: Organisation | None = None) -> Qu
     if scope is not None:
         enrolments = enrolments.filter(learner__profile__organisation__path__startswith=scope.path)
     return enrolments.order_by("learner__profile__organisation__path", "created_at")
+
+
+def my_upcoming_sessions(user: User, *, limit: int = 3) -> list[TrainingSession]:
+    """Sessions the learner is enrolled in that have not ended, soonest first (one query)."""
+    return list(
+        TrainingSession.objects.filter(
+            enrolments__learner=user, ends_at__gte=timezone.now()
+        ).order_by("starts_at")[:limit]
+    )

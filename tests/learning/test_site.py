@@ -114,7 +114,7 @@ def test_home_shows_the_learners_points_panel(
 
     award(learner=learner, action="course_completed", key="c1")
     client.force_login(learner)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         html = client.get("/").content.decode()
     assert "我的积分" in html and ">10<" in html
 
