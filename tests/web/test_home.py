@@ -7,8 +7,8 @@ from django.utils import timezone
 from courses.models import LessonPage
 from courses.services import complete_lesson, enrol, record_visit
 from exams.practice import daily_set
-from lecturers.services import enrol as enrol_in_session
 from learning.points import award
+from lecturers.services import enrol as enrol_in_session
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
 
@@ -50,9 +50,7 @@ def test_rank_counts_learners_with_more_points(client, home_page, learner, make_
     assert "第2名" in client.get("/").content.decode()
 
 
-def test_a_session_that_has_ended_leaves_the_home_page(
-    client, home_page, learner, make_session
-):
+def test_a_session_that_has_ended_leaves_the_home_page(client, home_page, learner, make_session):
     past = make_session(title="上月集训", starts_at=timezone.now() - timedelta(days=30))
     enrol_in_session(session=past, learner=learner, now=past.starts_at - timedelta(days=7))
     client.force_login(learner)
