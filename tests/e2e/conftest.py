@@ -76,6 +76,7 @@ def shot(page, request):
 
     def take(step: str) -> Path:
         path = ARTEFACTS / f"{name}-{page.viewport_name}-{next(counter):02d}-{step}.png"
+        page.evaluate("window.scrollTo(0, 0)")  # a scrolled page shifts full-page captures
         page.screenshot(path=str(path), full_page=True)
         return path
 
