@@ -96,3 +96,34 @@ def test_committed_english_catalogue_matches_its_po_file(tmp_path):
     subprocess.run([msgfmt, "-o", str(fresh), str(folder / "django.po")], check=True)  # noqa: S603
     with open(fresh, "rb") as new, open(folder / "django.mo", "rb") as committed:
         assert gettext.GNUTranslations(new)._catalog == gettext.GNUTranslations(committed)._catalog
+
+
+def test_lesson_blocks_are_cached_until_the_next_publish(client, make_course):
+    from courses.models import LessonPage
+
+    lesson = LessonPage.objects.child_of(make_course(lessons=1, lesson_text="第一版")).get()
+    assert "第一版" in client.get(lesson.url).content.decode()
+    blocks = [dict(block) for block in lesson.body.raw_data]
+    blocks[0]["value"] = "<p>第二版</p>"
+    lesson.body = blocks  # the same block (same id) with new text
+    lesson.save()  # not published: the cached blocks stay
+    assert "第一版" in client.get(lesson.url).content.decode()
+    lesson.save_revision().publish()
+    assert "第二版" in client.get(lesson.url).content.decode()
+
+
+def test_previews_never_fill_the_public_cache(client, make_course, django_user_model):
+    from courses.models import LessonPage
+    from tests.courses.test_authoring import lesson_data
+
+    lesson = LessonPage.objects.child_of(make_course(lessons=1, lesson_text="已发布")).get()
+    editor = django_user_model.objects.create_superuser(
+        phone="13800000009", name="编辑", password="x"
+    )
+    client.force_login(editor)
+    preview_url = f"/admin/pages/{lesson.pk}/edit/preview/"
+    client.post(preview_url, lesson_data(lesson, "未审核的草稿"))
+    assert "未审核的草稿" in client.get(preview_url).content.decode()
+    client.logout()
+    html = client.get(lesson.url).content.decode()
+    assert "已发布" in html and "未审核的草稿" not in html
