@@ -29,3 +29,14 @@ def horizontal_overflow(page) -> int:
     return page.evaluate(
         "document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+def unlabelled_fields(page) -> list[str]:
+    """Visible form fields with no label, aria-label or aria-labelledby."""
+    return page.evaluate(
+        """[...document.querySelectorAll("input, select, textarea")]
+            .filter(el => el.type !== "hidden" && el.offsetParent !== null)
+            .filter(el => !el.labels.length && !el.getAttribute("aria-label")
+                          && !el.getAttribute("aria-labelledby"))
+            .map(el => el.name || el.id || el.outerHTML.slice(0, 60))"""
+    )

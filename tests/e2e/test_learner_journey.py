@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from learning.points import award
-from tests.e2e.steps import horizontal_overflow, log_in
+from tests.e2e.steps import horizontal_overflow, log_in, unlabelled_fields
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
 
@@ -90,24 +90,49 @@ MAIN_PAGES = [
 ]
 
 
-def test_nothing_overflows_at_360_pixels(
+def test_main_pages_fit_360_pixels_and_label_every_field(
     browser, live_server, transactional_db, home_page, learner, make_course, make_lecturer
 ):
-    from lecturers.services import ensure_lecturer_index
-
     course = make_course("社区走访技巧", lessons=1)
     make_lecturer(name="周明")
-    ensure_lecturer_index(home=home_page)
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, locale="zh-CN", base_url=live_server.url
     )
     page = context.new_page()
     log_in(page, learner)
-    wide = {}
+    wide, unlabelled = {}, {}
     for url in [*MAIN_PAGES, course.url, "/accounts/login/"]:
         page.goto(url)
-        overflow = horizontal_overflow(page)
-        if overflow > 0:
+        if (overflow := horizontal_overflow(page)) > 0:
             wide[url] = overflow
+        if fields := unlabelled_fields(page):
+            unlabelled[url] = fields
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    for url in ("/", "/me/", "/rankings/"):
+        page.goto(url)
+        if (overflow := horizontal_overflow(page)) > 0:
+            wide[f"{url} (en)"] = overflow
     context.close()
     assert wide == {}
+    assert unlabelled == {}
+
+
+def test_keyboard_users_can_skip_to_the_content(page, home_page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到正文")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["x"] >= 0  # shown on focus, not left off screen
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_the_language_switch_turns_the_site_english(page, shot, home_page):
+    page.goto("/")
+    page.get_by_label("语言 / Language").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    expect(navigation.get_by_role("link", name="Courses")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in with your mobile number")).to_be_visible()
+    shot("home-english")
+    assert horizontal_overflow(page) == 0
