@@ -66,6 +66,7 @@ def test_a_learners_day(page, shot, transactional_db, home_page, learner, rival,
     expect(page.locator(".my-rank")).to_contain_text("第 1 名")
     shot("leaderboard")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的").click()
+    shot("my-learning")
     page.get_by_role("link", name=re.compile("积分明细")).click()
     expect(page.locator("main")).to_contain_text("完成课时")
     shot("points-history")
