@@ -48,12 +48,13 @@ class Progress:
         return round(100 * self.completed / self.total) if self.total else 0
 
 
-def _lesson_count() -> Subquery:
+def _lesson_count(course: str = "") -> Subquery:
+    """Live lessons under each course; ``course`` is the lookup prefix to the course page."""
     children = (
         Page.objects.filter(
             live=True,
-            depth=OuterRef("depth") + 1,
-            path__startswith=OuterRef("path"),
+            depth=OuterRef(f"{course}depth") + 1,
+            path__startswith=OuterRef(f"{course}path"),
             content_type__model="lessonpage",
             content_type__app_label="courses",
         )
@@ -273,6 +274,33 @@ def continue_learning(user, limit: int = 3) -> list[Enrolment]:
         .select_related("course", "last_lesson")
         .order_by("-last_visited_at", "-enrolled_at")[:limit]
     )
+
+
+def home_continue_learning(user, limit: int = 3) -> list[Enrolment]:
+    """The home panel's unfinished courses with lesson totals and completions (one query)."""
+    done = (
+        LessonCompletion.objects.filter(
+            learner=OuterRef("learner"), course=OuterRef("course"), lesson__live=True
+        )
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    enrolments = (
+        Enrolment.objects.filter(learner=user, completed_at__isnull=True, course__live=True)
+        .select_related("course", "last_lesson")
+        .annotate(
+            lesson_total=_lesson_count("course__"),
+            lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), 0),
+        )
+        .order_by("-last_visited_at", "-enrolled_at")[:limit]
+    )
+    for enrolment in enrolments:
+        enrolment.progress = Progress(
+            completed=enrolment.lessons_done, total=enrolment.lesson_total, enrolled=True
+        )
+    return list(enrolments)
 
 
 def options_by_question(question_ids: list[int]) -> dict[int, list[dict]]:

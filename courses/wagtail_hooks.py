@@ -8,6 +8,8 @@ from courses.admin_reports_panel import CoveragePanel, is_organiser
 from courses.admin_views import enrol_organisation_view
 from courses.admin_viewsets import enrolment_viewset
 from courses.choosers import question_chooser_viewset
+from learning.home_panels import HOOK as HOME_PANELS
+from learning.home_panels import HomePanel
 
 
 @hooks.register("register_admin_viewset")
@@ -79,3 +81,12 @@ def register_reports_menu_item():
 def add_coverage_panel(request, panels):
     if is_organiser(request.user):
         panels.append(CoveragePanel(request.user))
+
+
+@hooks.register(HOME_PANELS)
+def continue_learning_home_panel(request):
+    return HomePanel(
+        order=10,
+        template="courses/panels/continue_learning.html",
+        context={"enrolments": selectors.home_continue_learning(request.user)},
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +13,13 @@ from exams.models import (
     DailySet,
     Favourite,
     Option,
+    Paper,
     PracticeAnswer,
     Question,
     QuestionKnowledgePoint,
     WrongAnswer,
 )
+from exams.papers import papers_for
 from exams.practice import daily_set, streak_days
 from exams.questions import practice_questions
 from learning.models import User
@@ -229,3 +233,24 @@ def next_question_url(
         + "?"
         + urlencode({k: v for k, v in query.items() if v})
     )
+
+
+def home_daily_status(*, learner: User) -> DailySet | None:
+    """Today's daily set if the learner has opened it (one query; the home page never makes one)."""
+    return DailySet.objects.filter(learner=learner, date=timezone.localdate()).first()
+
+
+def upcoming_papers(*, learner: User, limit: int = 3) -> list[Paper]:
+    """Mock exams open now or opening within two weeks, soonest closing first, with the
+    learner's attempts counted (the targeting lookup plus one query)."""
+    now = timezone.now()
+    papers = list(
+        papers_for(learner)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now + timedelta(days=14)))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .annotate(attempts_used=Count("attempts", filter=Q(attempts__learner=learner)))
+        .order_by("closes_at", "pk")[:limit]
+    )
+    for paper in papers:
+        paper.opens_later = paper.opens_at is not None and paper.opens_at > now
+    return papers

@@ -2,6 +2,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from exams import selectors
 from exams.admin_views import (
     QuestionBankViewSet,
     QuestionViewSet,
@@ -10,6 +11,8 @@ from exams.admin_views import (
     question_preview_view,
     question_template_view,
 )
+from learning.home_panels import HOOK as HOME_PANELS
+from learning.home_panels import HomePanel
 from learning.wagtail_hooks import PermissionMenuItem
 
 
@@ -83,4 +86,23 @@ def register_marking_menu_item():
         icon_name="edit",
         order=340,
         permission="exams.mark_attempt",
+    )
+
+
+@hooks.register(HOME_PANELS)
+def daily_practice_home_panel(request):
+    return HomePanel(
+        order=20,
+        template="exams/panels/daily_practice.html",
+        context={"daily": selectors.home_daily_status(learner=request.user)},
+    )
+
+
+@hooks.register(HOME_PANELS)
+def upcoming_exams_home_panel(request):
+    papers = selectors.upcoming_papers(learner=request.user)
+    if not papers:
+        return None
+    return HomePanel(
+        order=30, template="exams/panels/upcoming_exams.html", context={"papers": papers}
     )

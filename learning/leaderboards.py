@@ -408,3 +408,24 @@ def my_standing(viewer: User) -> MyStanding:
 def points_history(learner: User) -> QuerySet[LedgerEntry]:
     """The learner's ledger, newest first."""
     return LedgerEntry.objects.filter(learner=learner).order_by("-created_at", "-pk")
+
+
+def home_standing(viewer: User) -> dict:
+    """The home page's "my points and rank": totals plus weekly and all-time rank (2 queries)."""
+    summary = points_summary(viewer)
+    starts = period_starts()
+    mine = {PointPeriod.WEEK: summary["week"], PointPeriod.ALL: summary["total"]}
+    above = PointTotal.objects.filter(community__isnull=False).aggregate(
+        **{
+            str(period): Count(
+                "pk",
+                filter=Q(period=period, period_start=starts[period], points__gt=points),
+            )
+            for period, points in mine.items()
+        }
+    )
+    return {
+        **summary,
+        "week_rank": above[str(PointPeriod.WEEK)] + 1,
+        "rank": above[str(PointPeriod.ALL)] + 1,
+    }

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from learning.api import api
 from learning.health import healthz
+from learning.views import my_learning
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("learning.site_urls")),
+    path("me/", my_learning, name="my_learning"),
     path("", include("learning.points_urls")),
     path("", include("learning.reminders.urls")),
     # Each app owns its own paths; Wagtail's page tree takes whatever is left.

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from learning import selectors
+from learning import leaderboards
 from learning.admin_points import LedgerViewSet, PointRuleViewSet, ReadOnlyPolicy, adjustment_view
 from learning.admin_reminders import RemindersGroup, sms_report_view
 from learning.admin_viewsets import LearnerViewSet, OrganisationViewSet, roster_import_view
@@ -69,7 +69,7 @@ def points_home_panel(request):
     return HomePanel(
         order=40,
         template="learning/panels/points.html",
-        context={"points": selectors.points_summary(request.user)},
+        context={"points": leaderboards.home_standing(request.user)},
     )
 
 

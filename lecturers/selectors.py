@@ -171,3 +171,12 @@ def attendance_of(user: User, *, limit: int = 10) -> list[Enrolment]:
         .select_related("session")
         .order_by("-attended_at")[:limit]
     )
+
+
+def my_upcoming_sessions(user: User, *, limit: int = 3) -> list[TrainingSession]:
+    """Sessions the learner is enrolled in that have not ended, soonest first (one query)."""
+    return list(
+        TrainingSession.objects.filter(
+            enrolments__learner=user, ends_at__gte=timezone.now()
+        ).order_by("starts_at")[:limit]
+    )

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
+from django.conf import settings
 
 ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -54,12 +56,23 @@ def browser():
         browser.close()
 
 
+def serve_media(route) -> None:
+    """Uploaded files, which the proxy serves in production and the live server does not."""
+    name = unquote(urlparse(route.request.url).path)[len(settings.MEDIA_URL) :]
+    path = Path(settings.MEDIA_ROOT) / name
+    if path.is_file():
+        route.fulfill(path=str(path))
+    else:
+        route.fulfill(status=404)
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, browser, live_server):
     """A fresh browser page at phone and desktop sizes, in Chinese."""
     context = browser.new_context(
         viewport=VIEWPORTS[request.param], locale="zh-CN", base_url=live_server.url
     )
+    context.route(f"**{settings.MEDIA_URL}**", serve_media)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.viewport_name = request.param
@@ -76,6 +89,7 @@ def shot(page, request):
 
     def take(step: str) -> Path:
         path = ARTEFACTS / f"{name}-{page.viewport_name}-{next(counter):02d}-{step}.png"
+        page.evaluate("window.scrollTo(0, 0)")  # a scrolled page shifts full-page captures
         page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -1,0 +1,139 @@
+"""A learner's day in a real browser: log in, finish a lesson, the daily practice, a short mock
+exam and its review, and watch the points and the leaderboard move."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from learning.points import award
+from tests.e2e.steps import horizontal_overflow, log_in, unlabelled_fields
+from tests.exams.mock_helpers import choice_question, fixed_paper
+
+
+@pytest.fixture
+def rival(make_learner):
+    """A colleague in the same community, 14 points ahead this week."""
+    rival = make_learner(name="王强")
+    award(learner=rival, action="course_completed", key="course:rival")
+    for number in range(2):
+        award(learner=rival, action="lesson_completed", key=f"lesson:rival{number}")
+    return rival
+
+
+def test_a_learners_day(page, shot, transactional_db, home_page, learner, rival, make_course):
+    make_course("社区走访技巧", lessons=1, lesson_text="入户走访前先了解居民的基本情况。")
+    fixed_paper(
+        [choice_question(stem="社会工作的首要使命是什么？"), choice_question(stem="第二题")],
+        title="周末小测",
+        time_limit_minutes=10,
+    )
+    log_in(page, learner)
+    expect(page.get_by_role("heading", name="我的积分")).to_be_visible()
+    expect(page.locator("#panel-points").locator("..")).to_contain_text("第2名")
+    shot("home")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="课程").click()
+    page.get_by_role("link", name="社区走访技巧").first.click()
+    page.get_by_role("button", name="加入学习").click()
+    page.get_by_role("link", name=re.compile("社区走访技巧（1）")).first.click()
+    expect(page.get_by_text("入户走访前先了解居民的基本情况。")).to_be_visible()
+    # The whole short lesson is on screen, so reading it to the end completes it (the page's
+    # script posts what the "标记为已完成" form would).
+    page.locator("#lesson-end").scroll_into_view_if_needed()
+    expect(page.locator(".done-note")).to_contain_text("本课时已完成，获得")
+    shot("lesson-completed")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="练习").click()
+    page.goto("/practice/daily/")
+    page.locator(".question-list a").first.click()
+    page.locator(".option").first.click()
+    page.get_by_role("button", name="提交答案").click()
+    expect(page.get_by_role("status")).to_contain_text("正确答案")
+    shot("daily-answered")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="模拟考试").click()
+    page.get_by_role("button", name="开始作答").click()
+    page.locator("#q1 .option").first.click()
+    expect(page.locator("#save-status")).to_contain_text("已自动保存")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_text(re.compile("得分"))).to_be_visible()
+    expect(page.get_by_text("社会工作的首要使命是什么？")).to_be_visible()
+    shot("exam-review")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="积分排名").click()
+    expect(page.locator(".my-rank")).to_contain_text("第 1 名")
+    shot("leaderboard")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的").click()
+    shot("my-learning")
+    page.get_by_role("link", name=re.compile("积分明细")).click()
+    expect(page.locator("main")).to_contain_text("完成课时")
+    shot("points-history")
+    assert horizontal_overflow(page) == 0
+
+
+MAIN_PAGES = [
+    "/",
+    "/courses/",
+    "/search/?q=走访",
+    "/practice/",
+    "/practice/daily/",
+    "/practice/wrong/",
+    "/practice/favourites/",
+    "/exams/",
+    "/lecturers/",
+    "/trainings/",
+    "/rankings/",
+    "/me/",
+    "/me/points/",
+    "/me/reminders/",
+]
+
+
+def test_main_pages_fit_360_pixels_and_label_every_field(
+    browser, live_server, transactional_db, home_page, learner, make_course, make_lecturer
+):
+    course = make_course("社区走访技巧", lessons=1)
+    make_lecturer(name="周明")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="zh-CN", base_url=live_server.url
+    )
+    page = context.new_page()
+    log_in(page, learner)
+    wide, unlabelled = {}, {}
+    for url in [*MAIN_PAGES, course.url, "/accounts/login/"]:
+        page.goto(url)
+        if (overflow := horizontal_overflow(page)) > 0:
+            wide[url] = overflow
+        if fields := unlabelled_fields(page):
+            unlabelled[url] = fields
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    for url in ("/", "/me/", "/rankings/"):
+        page.goto(url)
+        if (overflow := horizontal_overflow(page)) > 0:
+            wide[f"{url} (en)"] = overflow
+    context.close()
+    assert wide == {}
+    assert unlabelled == {}
+
+
+def test_keyboard_users_can_skip_to_the_content(page, home_page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到正文")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["x"] >= 0  # shown on focus, not left off screen
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_the_language_switch_turns_the_site_english(page, shot, home_page):
+    page.goto("/")
+    page.get_by_label("语言 / Language").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    expect(navigation.get_by_role("link", name="Courses")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in with your mobile number")).to_be_visible()
+    shot("home-english")
+    assert horizontal_overflow(page) == 0
