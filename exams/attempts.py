@@ -232,7 +232,7 @@ def submit_attempt(*, attempt_id: int, now: datetime) -> Attempt:
         rule = attempt.paper.multiple_choice_rule
         for item in items:
             grade_item(item, rule=rule)
-        AttemptQuestion.objects.bulk_update(items, ["awarded", "correct", "needs_marking"])
+        _save_grades(items)
         attempt.submitted_at = now
         attempt.ended_by = (
             Attempt.Ending.TIMED_OUT
@@ -245,6 +245,18 @@ def submit_attempt(*, attempt_id: int, now: datetime) -> Attempt:
         else:
             publish_score(attempt, items, now=now)
     return attempt
+
+
+def _save_grades(items: list[AttemptQuestion]) -> None:
+    """One UPDATE per distinct grade (a handful for 80 questions) instead of ``bulk_update``,
+    whose CASE over every row took most of a submit's time (bench: POST .../submit)."""
+    by_grade: dict[tuple, list[int]] = {}
+    for item in items:
+        by_grade.setdefault((item.awarded, item.correct, item.needs_marking), []).append(item.pk)
+    for (awarded, correct, needs_marking), pks in by_grade.items():
+        AttemptQuestion.objects.filter(pk__in=pks).update(
+            awarded=awarded, correct=correct, needs_marking=needs_marking
+        )
 
 
 def grade_item(item: AttemptQuestion, *, rule: str) -> None:

@@ -29,17 +29,14 @@ class Command(BaseCommand):
             raise CommandError("--learners 至少为 1。")
         if ledger_per_learner is not None and ledger_per_learner < 0:
             raise CommandError("--ledger-per-learner 不能为负数。")
+        # Options beyond learners/seed/stdout only when given: generators take **options.
+        extra = {} if ledger_per_learner is None else {"ledger_per_learner": ledger_per_learner}
         started = time.monotonic()
         for dotted in settings.LOAD_DATA_GENERATORS:
             step = time.monotonic()
             self.stdout.write(f"{dotted} …")
             with transaction.atomic():
-                import_string(dotted)(
-                    learners=learners,
-                    seed=seed,
-                    stdout=self.stdout,
-                    ledger_per_learner=ledger_per_learner,
-                )
+                import_string(dotted)(learners=learners, seed=seed, stdout=self.stdout, **extra)
             self.stdout.write(f"  用时 {time.monotonic() - step:.1f} 秒")
         # Totals are derived from the ledger; the generators wrote ledger rows in bulk.
         if "rebuild_points" in get_commands():
