@@ -2,6 +2,8 @@
 
     python bench/cluster_queue.py tasks N            N tasks through the Redis broker, each run once
     python bench/cluster_queue.py reminders-once     no reminder text stored twice
+    python bench/cluster_queue.py setup              the journey's learner and a few others
+    python bench/cluster_queue.py sms-burst N        N texts queued, each sent exactly once
 
 Exit status 0 when the check holds, 1 (with the reason) when it does not.
 """
@@ -70,6 +72,100 @@ def reminders_sent_once() -> None:
     print(f"reminders ok: {sent} messages, none sent twice")
 
 
+DEMO_PHONE = "13800000001"
+BURST_PREFIX = "cluster-burst"
+
+
+def setup(learners: int = 20) -> None:
+    """What the cluster check needs instead of the whole demo: the journey's learner (with the
+    demo password) and a few learners in one community, so the check stays quick."""
+    from learning.demo import DEMO_PASSWORD
+    from learning.models import LearnerProfile, User
+    from learning.organisations import get_or_create_path
+
+    community = get_or_create_path("清河县", "城关镇", "幸福里社区")[0]
+    for serial in range(learners):
+        phone = DEMO_PHONE if serial == 0 else f"1380000{serial + 1000:04d}"
+        user, created = User.objects.get_or_create(phone=phone, defaults={"name": f"学员{serial}"})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        LearnerProfile.objects.get_or_create(user=user, defaults={"organisation": community})
+    print(f"setup: {learners} learners")
+
+
+def sms_burst(count: int) -> None:
+    """Queue ``count`` texts (one send task each, as reminders do), race two sweeps of due
+    messages on top, and check each text was sent exactly once across both workers.
+
+    Fails (exit 1) when a text is sent twice or never: its status must be sent/delivered with
+    ``attempts == 1``, and the provider log (bench.sms_log.FileLogBackend, SMS_LOG_FILE) must
+    hold its key exactly once.
+    """
+    from collections import Counter
+    from datetime import datetime, timedelta
+    from datetime import time as clock
+
+    from django.db import transaction
+    from django.utils import timezone
+    from django_q.tasks import async_task
+
+    from learning.models import LearnerProfile, SmsMessage
+    from learning.sms.delivery import queue
+
+    log = Path(os.environ["SMS_LOG_FILE"])
+    # Queued as of yesterday noon (local), inside any quiet-hours window: due right away.
+    noon = datetime.combine(timezone.localdate() - timedelta(days=1), clock(12))
+    moment = timezone.make_aware(noon)
+    profiles = list(LearnerProfile.objects.select_related("user").order_by("pk"))
+    run = f"{BURST_PREFIX}:{time.time_ns()}"
+    with transaction.atomic():
+        for number in range(count):
+            learner = profiles[number % len(profiles)].user
+            queue(
+                phone=learner.phone,
+                body="【社工学堂】集群检查短信 {n}",
+                context={"n": number},
+                key=f"{run}:{number}",
+                learner=learner,
+                now=moment,
+            )
+    # Two sweeps race the per-message tasks on both workers (skip-locked claims).
+    for _ in range(2):
+        async_task("learning.tasks.send_due_messages", group=GROUP)
+    burst = SmsMessage.objects.filter(key__startswith=run)
+    if burst.count() != count:
+        raise SystemExit(f"FAILED: {burst.count()} messages queued for {count}")
+    wait_for(
+        lambda: not burst.filter(status__in=["queued", "sending"]).exists(),
+        timeout=90,
+        what=f"{count} texts sent",
+    )
+    time.sleep(2)  # a duplicate send would land now
+    problems = []
+    not_sent = burst.exclude(status__in=["sent", "delivered"]).values_list("key", "status")
+    if not_sent:
+        problems.append(f"not sent: {list(not_sent[:5])}")
+    retried = burst.exclude(attempts=1).values_list("key", "attempts")
+    if retried:
+        problems.append(f"attempts != 1: {list(retried[:5])}")
+    lines = [line.split("\t") for line in log.read_text().splitlines() if line.startswith(run)]
+    per_key = Counter(key for key, _pid in lines)
+    twice = [key for key, n in per_key.items() if n > 1]
+    if twice:
+        problems.append(f"sent more than once by the provider: {twice[:5]}")
+    missing = set(burst.values_list("key", flat=True)) - set(per_key)
+    if missing:
+        problems.append(f"never reached the provider: {sorted(missing)[:5]}")
+    if problems:
+        raise SystemExit("FAILED: " + "; ".join(problems))
+    workers = Counter(pid for _key, pid in lines)
+    print(
+        f"sms burst ok: {count} texts, each sent exactly once, by {len(workers)} worker "
+        f"processes ({', '.join(str(n) for n in workers.values())})"
+    )
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning.settings.production")
     import django
@@ -79,6 +175,10 @@ def main() -> None:
         tasks_run_once(int(sys.argv[2]))
     elif sys.argv[1:2] == ["reminders-once"]:
         reminders_sent_once()
+    elif sys.argv[1:2] == ["setup"]:
+        setup()
+    elif sys.argv[1:2] == ["sms-burst"]:
+        sms_burst(int(sys.argv[2]))
     else:
         raise SystemExit(__doc__)
 

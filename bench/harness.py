@@ -44,6 +44,9 @@ class Endpoint:
     #: Called once, in-process, before the endpoint is measured; returns extra values
     #: (ids of a course, a paper, an attempt...) for ``path`` and ``body``.
     prepare: Callable[[BenchContext], Values] | None = None
+    #: With ``auth="token"``: the bearer token of request n, for writes that need a different
+    #: learner per request (starting attempts); the bench learner's token by default.
+    token: PerRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ def build_request(endpoint: Endpoint, ctx: BenchContext, values: Values, n: int)
         body = json.dumps(data).encode()
         headers["Content-Type"] = "application/json"
     if endpoint.auth == "token":
-        headers["Authorization"] = f"Bearer {ctx.token}"
+        token = endpoint.token(values, n) if endpoint.token else ctx.token
+        headers["Authorization"] = f"Bearer {token}"
     elif endpoint.auth == "session":
         # An endpoint's prepare may return another user's ``session_key`` (an organiser...).
         session_key = values.get("session_key", ctx.session_key)

@@ -207,6 +207,7 @@ def time_job(job, ctx) -> dict:
     values = {**ctx.values, **(job.prepare(ctx) if job.prepare else {})}
     timings = []
     queries = 0
+    note = ""
 
     def count(execute, sql, params, many, context):
         nonlocal queries
@@ -217,24 +218,27 @@ def time_job(job, ctx) -> dict:
         queries = 0  # a counter, not CaptureQueriesContext: its log keeps only 9,000 queries
         with connection.execute_wrapper(count):
             started = time.perf_counter()
-            job.run(ctx, values, n)
+            result = job.run(ctx, values, n)
             timings.append(time.perf_counter() - started)
+        if isinstance(result, str):
+            note = result
     return {
         "job": job,
         "median": statistics.median(timings),
         "best": min(timings),
         "queries": queries,
+        "note": note,
     }
 
 
 def job_table(rows: list[dict]) -> list[str]:
     lines = [
-        "| job | median s | best s | runs | queries per run |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| job | median s | best s | runs | queries per run | notes |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     lines += [
         f"| {row['job'].name} | {row['median']:.2f} | {row['best']:.2f} | {row['job'].repeat} "
-        f"| {row['queries']} |"
+        f"| {row['queries']} | {row['note']} |"
         for row in rows
     ]
     return lines

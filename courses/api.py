@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import BaseModel
 
 from courses import selectors, services
 from courses.checks import CheckError, answer_check
@@ -17,12 +18,14 @@ from courses.models import COVER_CARD, CoursePage, LessonPage
 router = Router(tags=["courses"])
 
 
-class NamedRef(Schema):
+# Built from dicts: plain pydantic models, not ninja Schemas, whose per-field lookup through
+# Django's template variables (DjangoGetter) cost more than building the items.
+class NamedRef(BaseModel):
     id: int
     name: str
 
 
-class CourseOut(Schema):
+class CourseOut(BaseModel):
     id: int
     title: str
     category: str

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from exams import grading
@@ -232,7 +233,7 @@ def submit_attempt(*, attempt_id: int, now: datetime) -> Attempt:
         rule = attempt.paper.multiple_choice_rule
         for item in items:
             grade_item(item, rule=rule)
-        AttemptQuestion.objects.bulk_update(items, ["awarded", "correct", "needs_marking"])
+        _save_grades(items)
         attempt.submitted_at = now
         attempt.ended_by = (
             Attempt.Ending.TIMED_OUT
@@ -245,6 +246,27 @@ def submit_attempt(*, attempt_id: int, now: datetime) -> Attempt:
         else:
             publish_score(attempt, items, now=now)
     return attempt
+
+
+def _save_grades(items: list[AttemptQuestion]) -> None:
+    """One UPDATE whose CASE has a branch per distinct grade (a handful for 80 questions)
+    rather than ``bulk_update``'s branch per row, which took most of a submit's time (bench:
+    POST .../submit)."""
+    fields = ("awarded", "correct", "needs_marking")
+    changes = {}
+    for name in fields:
+        by_value: dict = {}
+        for item in items:
+            by_value.setdefault(getattr(item, name), []).append(item.pk)
+        output = AttemptQuestion._meta.get_field(name)
+        changes[name] = Case(
+            *[
+                When(pk__in=pks, then=Value(value, output_field=output))
+                for value, pks in by_value.items()
+            ],
+            output_field=output,
+        )
+    AttemptQuestion.objects.filter(pk__in=[item.pk for item in items]).update(**changes)
 
 
 def grade_item(item: AttemptQuestion, *, rule: str) -> None:

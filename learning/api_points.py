@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import BaseModel
 
 from learning import leaderboards
 from learning.leaderboards import LeaderboardError, OrganisationNotFound
@@ -27,14 +28,16 @@ class LedgerEntryOut(Schema):
         return timezone.localtime(obj.created_at)
 
 
-class LearnerRef(Schema):
+# Rows built from dicts are plain pydantic models: a ninja Schema resolves each field of each
+# row through Django's template variable lookup (DjangoGetter), a large part of a 50-row page.
+class LearnerRef(BaseModel):
     id: int
     name: str
     organisation: str
     organisation_id: int | None
 
 
-class RankedLearnerOut(Schema):
+class RankedLearnerOut(BaseModel):
     rank: int | None
     learner: LearnerRef
     points: int

@@ -15,6 +15,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Count
 from django.utils import timezone
 
 from learning.demo import GIVEN, SURNAMES, next_exam_date
@@ -37,25 +38,74 @@ HISTORY_DAYS = 90
 EARNING_ACTIONS = [action for action in PointAction.values if DEFAULT_RULES[action][0] > 0]
 
 
-def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
-    """Top the synthetic learners up to ``learners``, with their tree and point history."""
+def generate(
+    *, learners: int, seed: int, stdout=None, ledger_per_learner: int | None = None, **options
+) -> None:
+    """Top the synthetic learners up to ``learners``, with their tree and point history.
+
+    ``ledger_per_learner`` tops every synthetic learner's ledger up to that many entries
+    (issue 7's scale: 100,000 learners x 50 = 5,000,000 rows), in bulk; the command then
+    rebuilds the totals from the ledger (``rebuild_points``).
+    """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by design
     existing = User.objects.filter(phone__startswith=PHONE_PREFIX).count()
     missing = learners - existing
     if missing <= 0:
         _say(stdout, f"已有合成学员 {existing} 人，无需补充。")
-        return
-    communities = list(
-        Organisation.objects.filter(
-            code__startswith=CODE_PREFIX, kind=Organisation.Kind.COMMUNITY
-        ).order_by("path")
-    ) or _create_tree(communities=math.ceil(learners / LEARNERS_PER_COMMUNITY))
-    users = _create_learners(rng, first_serial=existing, count=missing, communities=communities)
-    entries = _create_ledger(rng, users)
-    _say(
-        stdout,
-        f"合成机构 {len(communities)} 个社区，新增学员 {len(users)} 人、积分记录 {entries} 条。",
+    else:
+        communities = list(
+            Organisation.objects.filter(
+                code__startswith=CODE_PREFIX, kind=Organisation.Kind.COMMUNITY
+            ).order_by("path")
+        ) or _create_tree(communities=math.ceil(learners / LEARNERS_PER_COMMUNITY))
+        users = _create_learners(rng, first_serial=existing, count=missing, communities=communities)
+        entries = _create_ledger(rng, users)
+        _say(
+            stdout,
+            f"合成机构 {len(communities)} 个社区，新增学员 {len(users)} 人、积分记录 {entries} 条。",
+        )
+    if ledger_per_learner:
+        added = _top_up_ledger(rng, ledger_per_learner)
+        _say(stdout, f"积分记录补足到每人 {ledger_per_learner} 条：新增 {added} 条。")
+
+
+def _top_up_ledger(rng: random.Random, per_learner: int, chunk: int = 2000) -> int:
+    """Every synthetic learner's ``load:N`` entries up to ``per_learner``; existing keys kept.
+
+    Keys are numbered from 0 per learner, so a learner with c entries gets ``load:c`` to
+    ``load:{per_learner - 1}``; a rerun finds nothing missing and inserts nothing.
+    """
+    ids = list(
+        User.objects.filter(phone__startswith=PHONE_PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    now = timezone.now()
+    added = 0
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        have = dict(
+            LedgerEntry.objects.filter(learner_id__in=part, key__contains=":load:")
+            .values_list("learner_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        batch = []
+        for learner_id in part:
+            for number in range(have.get(learner_id, 0), per_learner):
+                action = rng.choice(EARNING_ACTIONS)
+                batch.append(
+                    LedgerEntry(
+                        learner_id=learner_id,
+                        action=action,
+                        points=DEFAULT_RULES[action][0],
+                        key=f"{action}:{learner_id}:load:{number}"[:200],
+                        created_at=now - timedelta(seconds=rng.randint(0, HISTORY_DAYS * 86400)),
+                    )
+                )
+        LedgerEntry.objects.bulk_create(batch, batch_size=5000, ignore_conflicts=True)
+        added += len(batch)
+    return added
 
 
 def _say(stdout, message: str) -> None:

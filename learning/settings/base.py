@@ -275,6 +275,10 @@ BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS")
 #: ``generate(*, learners: int, seed: int, stdout, **options)`` and tops its data up to scale.
 LOAD_DATA_GENERATORS = [
     "learning.load_data.generate",
+    "lecturers.load_data.generate",
+    "exams.load_data.generate",
+    # after the lecturers': courses link the benchmark lecturers
+    "courses.load_data.generate",
 ]
 #: How mock papers grade multiple choice by default (exams.grading.MultipleChoiceRule):
 #: "partial" is the real exam's rule (错选不得分，少选每个正确选项得 0.5 分);

@@ -76,3 +76,37 @@ def test_says_when_points_totals_are_not_rebuilt(db):
 def test_refuses_a_learner_count_below_one():
     with pytest.raises(CommandError):
         generate(learners=0)
+
+
+@pytest.mark.django_db
+def test_ledger_per_learner_tops_every_ledger_up_once():
+    from learning.models import PointPeriod, PointTotal
+
+    generate(learners=20, ledger_per_learner=8)
+    generate(learners=20, ledger_per_learner=8)  # a rerun adds nothing
+    per_learner = (
+        LedgerEntry.objects.filter(learner__phone__startswith=PHONE_PREFIX, key__contains=":load:")
+        .values("learner")
+        .annotate(n=Count("pk"))
+    )
+    assert {row["n"] for row in per_learner} == {8}
+    assert len(per_learner) == 20
+    all_time = PointTotal.objects.filter(period=PointPeriod.ALL)
+    assert sum(all_time.values_list("points", flat=True)) == sum(
+        LedgerEntry.objects.values_list("points", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_app_generators_make_the_benchmark_course_and_paper():
+    from courses.load_data import BIG_COURSE_LESSONS, big_course
+    from courses.models import LessonPage
+    from exams.load_data import PAPER_TITLE
+    from exams.models import Paper
+
+    generate(learners=3)
+    generate(learners=3)
+    course = big_course()
+    assert LessonPage.objects.child_of(course).live().count() == BIG_COURSE_LESSONS
+    paper = Paper.objects.get(title=PAPER_TITLE)
+    assert sum(paper.rules.values_list("count", flat=True)) == 80

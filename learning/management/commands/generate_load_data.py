@@ -16,16 +16,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--learners", type=int, default=1000, help="合成学员总数。")
         parser.add_argument("--seed", type=int, default=2026, help="随机数种子（结果可复现）。")
+        parser.add_argument(
+            "--ledger-per-learner",
+            type=int,
+            default=None,
+            help="把每位合成学员的积分记录补足到这么多条（默认：新学员随机 0–5 条）。"
+            "积分排行的全量基准：--learners 100000 --ledger-per-learner 50（500 万条）。",
+        )
 
-    def handle(self, *args, learners, seed, **options):
+    def handle(self, *args, learners, seed, ledger_per_learner, **options):
         if learners < 1:
             raise CommandError("--learners 至少为 1。")
+        if ledger_per_learner is not None and ledger_per_learner < 0:
+            raise CommandError("--ledger-per-learner 不能为负数。")
+        # Options beyond learners/seed/stdout only when given: generators take **options.
+        extra = {} if ledger_per_learner is None else {"ledger_per_learner": ledger_per_learner}
         started = time.monotonic()
         for dotted in settings.LOAD_DATA_GENERATORS:
             step = time.monotonic()
             self.stdout.write(f"{dotted} …")
             with transaction.atomic():
-                import_string(dotted)(learners=learners, seed=seed, stdout=self.stdout)
+                import_string(dotted)(learners=learners, seed=seed, stdout=self.stdout, **extra)
             self.stdout.write(f"  用时 {time.monotonic() - step:.1f} 秒")
         # Totals are derived from the ledger; the generators wrote ledger rows in bulk.
         if "rebuild_points" in get_commands():
