@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from exams import grading
@@ -259,11 +260,15 @@ def _save_grades(items: list[AttemptQuestion]) -> None:
         for item in items:
             by_value.setdefault(getattr(item, name), []).append(item.pk)
         output = AttemptQuestion._meta.get_field(name)
-        changes[name] = Case(
-            *[
-                When(pk__in=pks, then=Value(value, output_field=output))
-                for value, pks in by_value.items()
-            ],
+        # The cast matters on PostgreSQL: a CASE whose branches are all NULL is typed text.
+        changes[name] = Cast(
+            Case(
+                *[
+                    When(pk__in=pks, then=Value(value, output_field=output))
+                    for value, pks in by_value.items()
+                ],
+                output_field=output,
+            ),
             output_field=output,
         )
     AttemptQuestion.objects.filter(pk__in=[item.pk for item in items]).update(**changes)
