@@ -132,8 +132,15 @@ if REDIS_URL:
             "KEY_PREFIX": "xuetang",
         }
     }
+    # Sessions read from the shared cache, written through to the database. Only with a
+    # shared cache: with per-process memory a log-out on one worker would not reach the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous copies of public pages, and routes (learning.page_cache): at most this old when
+# only time changes them (every content change invalidates them at once); 0 turns them off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 Q_CLUSTER = {
     "name": "xuetang",
