@@ -130,3 +130,49 @@ def test_the_cache_can_be_turned_off(client, make_course, settings):
     make_course("邻里纠纷调解实务")
     _get(client, "/courses/")
     assert STATUS_HEADER not in _get(client, "/courses/")
+
+
+def test_a_renamed_course_moves_for_learners_at_once(client, make_course, learner):
+    course = make_course("邻里纠纷调解实务")
+    old_url = course.url
+    client.force_login(learner)
+    _get(client, old_url)  # caches the route
+    course.slug = "tiaojie"
+    course.save_revision().publish()
+    assert client.get(old_url).status_code == 404
+    assert "邻里纠纷调解实务" in _get(client, "/courses/tiaojie/").content.decode()
+
+
+def test_a_new_lesson_shows_on_the_course_page_at_once(client, make_course, learner):
+    from courses.models import LessonPage
+
+    course = make_course("邻里纠纷调解实务", lessons=2)
+    client.force_login(learner)
+    _get(client, course.url)  # caches the outline
+    course.add_child(instance=LessonPage(title="调解协议的签订", slug="xieyi"))
+    html = _get(client, course.url).content.decode()
+    assert "调解协议的签订" in html
+
+
+def test_a_restriction_added_later_applies_to_a_cached_route(client, make_course, learner):
+    course = make_course("邻里纠纷调解实务")
+    client.force_login(learner)
+    _get(client, course.url)  # caches the route as unrestricted
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="only-us"
+    )
+    html = client.get(course.url).content.decode()
+    assert "邻里纠纷调解实务（1）" not in html
+    assert 'name="password"' in html
+
+
+def test_a_learners_course_page_is_served_with_few_queries(
+    client, make_course, learner, django_assert_max_num_queries
+):
+    course = make_course("邻里纠纷调解实务", lessons=30)
+    client.force_login(learner)
+    _get(client, course.url)
+    # content version, the page, session, user, completions, enrolment
+    with django_assert_max_num_queries(6):
+        html = _get(client, course.url).content.decode()
+    assert html.count('class="lesson-list"') == 1 and "（30）" in html
