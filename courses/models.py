@@ -243,7 +243,7 @@ class LessonPage(PublicPageCacheMixin, Page):
                 raise Http404
             request.lesson_course = course
             if request.user.is_authenticated:
-                services.record_visit(learner=request.user, lesson=self)
+                services.record_visit(learner=request.user, lesson=self, course=course)
         return super().serve(request, *args, **kwargs)
 
 
