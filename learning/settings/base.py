@@ -293,3 +293,6 @@ TRAINING_REQUIRED_HOURS = float(os.environ.get("TRAINING_REQUIRED_HOURS", "10"))
 TRAINING_REQUIRED_COURSES: list[int] = []
 #: Weakest chapters / knowledge points list only those with at least this many answers.
 REPORTS_WEAK_MIN_ANSWERS = 10
+#: The organisers' dashboard figures are kept this long (courses.reports.snapshot): the page says
+#: when they were computed and has a button to recompute them at once.
+REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "600"))
