@@ -49,14 +49,15 @@ def compute(organisation: Organisation | None, *, now: datetime | None = None) -
     today = timezone.localtime(now).date()
     rows, total = coverage.coverage(organisation)
     months = activity.month_starts(today)
+    weak = activity.weakest(organisation)
     return {
         "rows": rows,
         "total": total,
         "months": months,
         "certificate_trend": coverage.certificate_trend(organisation, months=months),
         "weeks": activity.weekly_activity(organisation, now=now),
-        "weak_chapters": activity.weakest(organisation, by="chapter"),
-        "weak_points": activity.weakest(organisation, by="knowledge_point"),
+        "weak_chapters": weak["chapter"],
+        "weak_points": weak["knowledge_point"],
         "attendance": activity.attendance(organisation, now=now),
         "ranking": activity.organisation_ranking(organisation, now=now),
         "top_learners": activity.top_learners(organisation, now=now),

@@ -217,6 +217,8 @@ DEMO_LOADERS = [
     # after the question bank's demo loader: the mock exams draw from its questions
     "exams.demo_papers.load",
     "courses.demo.load",
+    # after the courses and mock exams: backdated study for the organisers' reports
+    "courses.demo_reports.load",
 ]
 
 LOGGING = {
