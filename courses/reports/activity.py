@@ -102,8 +102,9 @@ def weekly_activity(
     organisation: Organisation | None, *, now: datetime | None = None
 ) -> list[WeekActivity]:
     """Active learners (who earned points that week, log-ins included: their weekly points
-    total exists), lessons completed,
-    practice answers and the average mock score in percent, per week (4 queries)."""
+    total exists), lessons completed, practice answers (mock exam answers, which the exam
+    also files as practice records, are the mock score's) and the average mock score in
+    percent, per week (4 queries)."""
     weeks = week_starts(timezone.localtime(now or timezone.now()).date())
     start = _midnight(weeks[0])
     active = dict(
@@ -121,7 +122,12 @@ def weekly_activity(
         n=Count("pk"),
     )
     practice = _by_week(
-        in_scope(PracticeAnswer.objects.filter(local_date__gte=weeks[0]), organisation),
+        in_scope(
+            PracticeAnswer.objects.filter(local_date__gte=weeks[0]).exclude(
+                mode=PracticeAnswer.Mode.EXAM
+            ),
+            organisation,
+        ),
         "local_date",
         weeks,
         dates=True,

@@ -12,6 +12,7 @@ The admin home panel reads the same entry (or, if absent, computes and keeps its
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,14 +72,41 @@ def dashboard(organisation: Organisation | None, *, refresh: bool = False) -> Sn
     the dashboard always agree and carry the same time.
     """
     key = _key("dashboard", organisation)
+    asked = timezone.now()
     found = None if refresh else cache.get(key)
     if found is not None:
         return found
-    now = timezone.now()
-    found = Snapshot(compute(organisation, now=now), now)
-    cache.set(key, found, freshness())
-    cache.set(_key("total", organisation), Snapshot(found.data["total"], now), freshness())
+    lock = f"{key}:computing"
+    if not cache.add(lock, asked, timeout=COMPUTE_SECONDS):
+        # Someone is computing these figures now (a refresh, or a busy moment after expiry):
+        # take theirs rather than run the same scans again in parallel.
+        found = _wait_for(key, asked)
+        if found is not None:
+            return found
+    try:
+        now = timezone.now()
+        found = Snapshot(compute(organisation, now=now), now)
+        cache.set(key, found, freshness())
+        cache.set(_key("total", organisation), Snapshot(found.data["total"], now), freshness())
+    finally:
+        cache.delete(lock)
     return found
+
+
+#: The longest a computation may take before others stop waiting for it and compute too.
+COMPUTE_SECONDS = 60
+
+
+def _wait_for(key: str, asked: datetime) -> Snapshot | None:
+    deadline = time.monotonic() + COMPUTE_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = cache.get(key)
+        if found is not None and found.computed_at >= asked:
+            return found
+        if cache.get(f"{key}:computing") is None:
+            return cache.get(key) if found is None else found
+    return None
 
 
 def total(organisation: Organisation | None) -> Snapshot:

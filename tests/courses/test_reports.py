@@ -15,6 +15,7 @@ Residents: 幸福里 20,000, 和平 10,000, 东湖 5,000.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -643,3 +644,39 @@ def test_deactivated_learner_has_no_study_record(client, world):
     client.force_login(organiser_of(None))
     assert client.get(f"{REPORTS}learners/{world.wang.pk}/").status_code == 404
     assert client.get(f"{REPORTS}learners/{world.lin.pk}/").status_code == 200
+
+
+def test_mock_answers_filed_as_practice_records_are_not_practice(client, world):
+    question = AttemptQuestion.objects.get(attempt__learner=world.lin).question
+    PracticeAnswer.objects.create(
+        learner=world.lin,
+        question=question,
+        version=current_version(question),
+        mode=PracticeAnswer.Mode.EXAM,
+        answer=["B"],
+        correct=False,
+        local_date=timezone.localdate(),
+    )
+    client.force_login(organiser_of(None))
+    assert client.get(REPORTS).context["weeks"][-1].practice_answers == 7
+
+
+def test_figures_being_computed_elsewhere_are_waited_for_not_recomputed(
+    world, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from courses.reports import snapshot
+
+    computed = snapshot.dashboard(None)
+    key = snapshot._key("dashboard", None)
+    cache.delete(key)
+    cache.add(f"{key}:computing", timezone.now())  # another request is computing them
+
+    def finish_elsewhere(*_args):
+        cache.set(key, snapshot.Snapshot(computed.data, timezone.now()))
+
+    threading.Timer(0.2, finish_elsewhere).start()
+    with django_assert_num_queries(0):
+        found = snapshot.dashboard(None)
+    assert found.data["total"].candidates == 4
