@@ -9,7 +9,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from courses.models import LessonCompletion
@@ -98,6 +111,24 @@ def _by_week(
     return {weeks[row.pop("week")]: row for row in rows if row["week"] >= 0}
 
 
+def _counts_in_ranges(queryset: QuerySet, field: str, bounds: list[datetime]) -> list[int]:
+    """Rows of ``queryset`` in each range [bound, next bound) (the last one open), in one query
+    of one COUNT subquery per range: each counts a stretch of ``field``'s index, where grouping
+    the rows by a CASE over the bounds would evaluate it for every one of a million rows."""
+    ends = [*bounds[1:], None]
+    counts = {}
+    for index, (start, end) in enumerate(zip(bounds, ends, strict=True)):
+        part = queryset.filter(**{f"{field}__gte": start})
+        if end is not None:
+            part = part.filter(**{f"{field}__lt": end})
+        # COUNT as a plain function: Django then adds no GROUP BY, and the subquery is a scalar.
+        counted = part.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        counts[f"range{index}"] = Subquery(counted, output_field=IntegerField())
+    row = Organisation.objects.annotate(**counts).values(*counts).order_by()[:1]
+    found = next(iter(row), {})
+    return [found.get(f"range{index}") or 0 for index in range(len(bounds))]
+
+
 def weekly_activity(
     organisation: Organisation | None, *, now: datetime | None = None
 ) -> list[WeekActivity]:
@@ -115,24 +146,25 @@ def weekly_activity(
         .values_list("period_start", "n")
         .order_by()
     )
-    lessons = _by_week(
-        in_scope(LessonCompletion.objects.filter(completed_at__gte=start), organisation),
+    lessons = _counts_in_ranges(
+        in_scope(LessonCompletion.objects.all(), organisation),
         "completed_at",
-        weeks,
-        n=Count("pk"),
+        [_midnight(week) for week in weeks],
     )
-    practice = _by_week(
+    practice: dict[date, int] = {}
+    for day, n in (
         in_scope(
             PracticeAnswer.objects.filter(local_date__gte=weeks[0]).exclude(
                 mode=PracticeAnswer.Mode.EXAM
             ),
             organisation,
-        ),
-        "local_date",
-        weeks,
-        dates=True,
-        n=Count("pk"),
-    )
+        )
+        .values_list("local_date")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        week = day - timedelta(days=day.weekday())
+        practice[week] = practice.get(week, 0) + n
     mocks = _by_week(
         in_scope(
             Attempt.objects.filter(
@@ -148,13 +180,13 @@ def weekly_activity(
         WeekActivity(
             week=week,
             active_learners=active.get(week, 0),
-            lessons=lessons.get(week, {}).get("n", 0),
-            practice_answers=practice.get(week, {}).get("n", 0),
+            lessons=lessons[index],
+            practice_answers=practice.get(week, 0),
             average_mock_score=(
                 round(mocks[week]["n"], 1) if mocks.get(week, {}).get("n") is not None else None
             ),
         )
-        for week in weeks
+        for index, week in enumerate(weeks)
     ]
 
 
@@ -205,12 +237,10 @@ def weakest(organisation: Organisation | None, *, limit: int = 10) -> dict[str, 
         .order_by()
     )
     mock = (
+        # Graded items: set when an attempt is submitted (only case essays wait for marking),
+        # so the (question, correct) index alone answers, without the attempts' state.
         in_scope(
-            AttemptQuestion.objects.filter(
-                attempt__state=Attempt.State.FINISHED, correct__isnull=False
-            ),
-            organisation,
-            "attempt__learner",
+            AttemptQuestion.objects.filter(correct__isnull=False), organisation, "attempt__learner"
         )
         .values_list("question_id")
         .annotate(n=Count("pk"), right=Count("pk", filter=Q(correct=True)))

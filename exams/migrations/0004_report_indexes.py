@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='attemptquestion',
-            index=models.Index(fields=['attempt', 'question', 'correct'], name='attemptq_question_right'),
+            index=models.Index(fields=['question', 'correct'], name='attemptq_question_right'),
         ),
         migrations.AddIndex(
             model_name='practiceanswer',

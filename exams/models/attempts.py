@@ -118,7 +118,7 @@ class AttemptQuestion(models.Model):
         indexes = [
             models.Index(fields=["needs_marking", "marked_at"]),
             # Mock accuracy per question (organisers' weakest points) without reading the rows.
-            models.Index(fields=["attempt", "question", "correct"], name="attemptq_question_right"),
+            models.Index(fields=["question", "correct"], name="attemptq_question_right"),
         ]
 
     def __str__(self) -> str:
