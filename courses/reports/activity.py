@@ -124,6 +124,7 @@ def _counts_in_ranges(queryset: QuerySet, field: str, bounds: list[datetime]) ->
         # COUNT as a plain function: Django then adds no GROUP BY, and the subquery is a scalar.
         counted = part.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
         counts[f"range{index}"] = Subquery(counted, output_field=IntegerField())
+    # Any one row carries the subqueries (with no organisation there is no learner either).
     row = Organisation.objects.annotate(**counts).values(*counts).order_by()[:1]
     found = next(iter(row), {})
     return [found.get(f"range{index}") or 0 for index in range(len(bounds))]

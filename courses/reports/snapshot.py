@@ -77,7 +77,8 @@ def dashboard(organisation: Organisation | None, *, refresh: bool = False) -> Sn
     if found is not None:
         return found
     lock = f"{key}:computing"
-    if not cache.add(lock, asked, timeout=COMPUTE_SECONDS):
+    owner = cache.add(lock, asked, timeout=COMPUTE_SECONDS)
+    if not owner:
         # Someone is computing these figures now (a refresh, or a busy moment after expiry):
         # take theirs rather than run the same scans again in parallel.
         found = _wait_for(key, asked)
@@ -89,7 +90,8 @@ def dashboard(organisation: Organisation | None, *, refresh: bool = False) -> Sn
         cache.set(key, found, freshness())
         cache.set(_key("total", organisation), Snapshot(found.data["total"], now), freshness())
     finally:
-        cache.delete(lock)
+        if owner:
+            cache.delete(lock)
     return found
 
 
