@@ -363,6 +363,16 @@ def _leaderboard_calls(ctx: BenchContext, values: dict, n: int) -> str:
     )
 
 
+def _dashboard_figures(ctx: BenchContext, values: dict, n: int) -> str:
+    """The prefecture-wide dashboard's figures recomputed, as on a refresh or an expired cache
+    (``courses.reports.snapshot``; pages between refreshes read the cached figures)."""
+    from courses.reports import snapshot
+
+    found = snapshot.dashboard(None, refresh=True)
+    total = found.data["total"]
+    return f"{total.learners} learners, {total.candidates} candidates; cold path of the page"
+
+
 JOBS: list[Job] = [
     Job("import_roster: 2,000 new learners", _import_roster, prepare=_roster_offset, repeat=2),
     Job(
@@ -377,4 +387,5 @@ JOBS: list[Job] = [
         _leaderboard_calls,
         repeat=3,
     ),
+    Job("organiser dashboard figures, prefecture-wide, recomputed", _dashboard_figures, repeat=5),
 ]

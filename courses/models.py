@@ -309,7 +309,11 @@ class LessonCompletion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "lesson"], name="one_completion_per_lesson")
         ]
-        indexes = [models.Index(fields=["learner", "course"])]
+        indexes = [
+            models.Index(fields=["learner", "course"]),
+            # Lessons completed per week across an organisation (courses.reports.activity).
+            models.Index(fields=["completed_at"], name="lessoncompletion_completed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner_id} ✓ {self.lesson_id}"

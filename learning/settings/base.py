@@ -224,6 +224,8 @@ DEMO_LOADERS = [
     # after the question bank's demo loader: the mock exams draw from its questions
     "exams.demo_papers.load",
     "courses.demo.load",
+    # after the courses and mock exams: backdated study for the organisers' reports
+    "courses.demo_reports.load",
 ]
 
 LOGGING = {
@@ -300,3 +302,6 @@ TRAINING_REQUIRED_HOURS = float(os.environ.get("TRAINING_REQUIRED_HOURS", "10"))
 TRAINING_REQUIRED_COURSES: list[int] = []
 #: Weakest chapters / knowledge points list only those with at least this many answers.
 REPORTS_WEAK_MIN_ANSWERS = 10
+#: The organisers' dashboard figures are kept this long (courses.reports.snapshot): the page says
+#: when they were computed and has a button to recompute them at once.
+REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "600"))
