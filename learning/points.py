@@ -317,7 +317,12 @@ def record_daily_login(*, user: User, now: datetime | None = None) -> int:
     if cache.get(seen_key):
         return 0
     awarded = 0
-    if LearnerProfile.objects.filter(user=user).exists():
+    # Another worker (with its own memory cache) may have seen the learner today already:
+    # one indexed read then spares the rule lookup, the lock and the transaction.
+    done = LedgerEntry.objects.filter(
+        key=ledger_key(learner=user, action=PointAction.DAILY_LOGIN, key=day)
+    ).exists()
+    if not done and LearnerProfile.objects.filter(user=user).exists():
         awarded = award(learner=user, action=PointAction.DAILY_LOGIN, key=day, now=moment)
     cache.set(seen_key, True, 60 * 60 * 25)
     return awarded
