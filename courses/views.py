@@ -123,6 +123,4 @@ def _check_verdict(feedback: checks.CheckFeedback) -> str:
     message and for the inline script (which has no catalogue of its own)."""
     if feedback.correct:
         return _("回答正确。")
-    return _("回答错误，正确答案：%(answer)s。") % {
-        "answer": _("、").join(feedback.correct_answer)
-    }
+    return _("回答错误，正确答案：%(answer)s。") % {"answer": _("、").join(feedback.correct_answer)}

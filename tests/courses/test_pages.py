@@ -111,9 +111,7 @@ def test_completion_by_script_answers_json(client, learner, make_course):
     }
 
 
-def test_reading_a_lesson_completes_nothing_until_the_learner_says_so(
-    client, learner, make_course
-):
+def test_reading_a_lesson_completes_nothing_until_the_learner_says_so(client, learner, make_course):
     lesson = LessonPage.objects.child_of(make_course(lessons=1)).first()
     client.force_login(learner)
     html = client.get(lesson.url).text
