@@ -13,16 +13,20 @@ from django.conf import settings
 
 from courses.models import LessonPage
 from courses.services import enrol
-from exams.models import Attempt
+from exams.formats.xlsx import COLUMNS as QUESTION_COLUMNS
+from exams.formats.xlsx import TYPE_NAMES as QUESTION_TYPE_NAMES
+from exams.models import Attempt, QuestionBank
 from learning.models import Organisation
 from learning.points import award
+from learning.roster import COLUMNS as ROSTER_COLUMNS
 from learning.sms.delivery import OPT_IN_WORDS
+from learning.sms.text import OPT_OUT_LINE, SIGNATURE
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "learning/locale/en/LC_MESSAGES/django.po"
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 #: Chinese punctuation left between translated words ("Period：") would show as well.
-CHINESE_PUNCTUATION = re.compile(r"[，。：；、（）《》！？　]")
+CHINESE_PUNCTUATION = re.compile(r"[，。：；、（）《》！？]")
 
 
 def catalogue_entries(text: str) -> list[dict[str, str]]:
@@ -117,8 +121,9 @@ def english_site(make_learner, make_course, make_lecturer, make_session, make_qu
 
 
 def editors_words() -> list[str]:
-    """What editors and fixtures wrote in Chinese (the home, course index and lecturer index
-    titles the site creates for a new database; organisation levels above ours)."""
+    """What editors and fixtures wrote in Chinese: the home, course index and lecturer index
+    pages the site creates for a new database, the shared fixtures' organisations and
+    question banks."""
     from wagtail.models import Page
 
     words = [
@@ -128,17 +133,19 @@ def editors_words() -> list[str]:
         if isinstance(value := getattr(page, field.attname), str)
     ]
     words += list(Organisation.objects.values_list("name", flat=True))
+    words += list(QuestionBank.objects.values_list("name", flat=True))
     words += ["选项A的内容", "选项B的内容", "选项C的内容", "选项D的内容", "社工学堂"]
-    return sorted((w for w in words if w), key=len, reverse=True)
+    return [w for w in words if w]
 
 
-def chinese_left(html: str) -> list[str]:
-    """Han characters and Chinese punctuation in the page, outside editors' words."""
+def chinese_left(html: str, *, also: list[str] = ()) -> list[str]:
+    """Han characters and Chinese punctuation in the page, outside editors' words (and
+    ``also``, words the page may show in Chinese)."""
     html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
     html = html.replace("简体中文", "")  # the language switch names each language in itself
     for keyword in OPT_IN_WORDS:  # what to text back is typed as it is, in any language
         html = html.replace(f"“{keyword}”", "")
-    for words in editors_words():
+    for words in sorted([*editors_words(), *also], key=len, reverse=True):
         html = html.replace(words, "")
     return HAN.findall(html) + CHINESE_PUNCTUATION.findall(html)
 
@@ -188,3 +195,61 @@ def test_the_admin_log_in_labels_the_password_in_each_language(client, home_page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get("/admin/login/").content.decode()
     assert "Mobile number" in html and ">\n            Password<" in html
+
+
+#: Words a file or a text message must carry in Chinese: the column headings of the roster and
+#: question spreadsheets (the import pages list them), and the SMS signature and opt-out line.
+FILE_WORDS = [*ROSTER_COLUMNS, *QUESTION_COLUMNS, *QUESTION_TYPE_NAMES.values(), "默认题库"]
+FILE_WORDS += [SIGNATURE, OPT_OUT_LINE]
+
+
+def test_the_admin_screens_we_add_are_english_when_english_is_chosen(
+    english_client, english_site, django_user_model
+):
+    client, site = english_client, english_site
+    admin = django_user_model.objects.create_superuser(
+        phone="13800000009", name="Admin", password="x"
+    )
+    client.force_login(site["learner"])
+    attempt = client.post(f"/exams/papers/{site['paper'].pk}/start/")["Location"]
+    client.post(attempt, {"submit": "1"})
+    client.force_login(admin)
+    question, paper, session = site["question"], site["paper"], site["session"]
+    pages = [
+        "/admin/",
+        "/admin/reports/",
+        "/admin/reports/candidates/",
+        f"/admin/reports/learners/{site['learner'].pk}/",
+        "/admin/courses/enrol-organisation/",
+        "/admin/course_enrolments/",
+        "/admin/learners/",
+        "/admin/ledger/",
+        "/admin/organisations/",
+        "/admin/point_rules/",
+        "/admin/points/adjust/",
+        "/admin/questions/",
+        "/admin/questions/new/",
+        f"/admin/questions/edit/{question.pk}/",
+        f"/admin/questions/{question.pk}/preview/",
+        "/admin/questions/export/",
+        "/admin/questions/import/",
+        "/admin/question_banks/",
+        "/admin/papers/",
+        "/admin/papers/new/",
+        f"/admin/papers/{paper.pk}/statistics/",
+        "/admin/marking/",
+        "/admin/reminder_rules/",
+        "/admin/reminders/report/",
+        "/admin/roster/import/",
+        "/admin/sms_messages/",
+        "/admin/trainings/",
+        "/admin/trainings/new/",
+        f"/admin/trainings/{session.pk}/roster/",
+    ]
+    found = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found[url] = chinese_left(response.content.decode(), also=FILE_WORDS)
+    left = {url: words for url, words in found.items() if words}
+    assert left == {}, left
