@@ -114,6 +114,8 @@ def test_a_course_goes_from_draft_to_catalogue(
     shot("organiser-dashboard")
     for title in (TITLE, "第一课：一次楼道噪音纠纷"):
         approve(page, title)
+    page.goto("/admin/")  # the dashboard, settled: no longer awaiting review
+    expect(page.get_by_text("等待你的审查")).to_have_count(0)
     shot("approved")
     page.context.clear_cookies()
 
