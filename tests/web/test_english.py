@@ -179,6 +179,15 @@ def test_every_learner_page_is_english_when_english_is_chosen(english_client, en
     attempt = client.post(f"/exams/papers/{site['paper'].pk}/start/")["Location"]
     pages["mock exam"] = attempt
     found = {name: chinese_left(client.get(url).content.decode()) for name, url in pages.items()}
+    answered = client.post(
+        f"/practice/q/{site['question'].pk}/", {"answer": "B", "answer_submit": "1"}
+    )
+    assert "added to your wrong-answer book" in answered.text
+    found["practice answer"] = chinese_left(answered.content.decode())
+    found["wrong-book with an entry"] = chinese_left(client.get("/practice/wrong/").text)
+    completed = client.post(f"/learn/lessons/{site['lesson'].pk}/complete/", follow=True)
+    assert "Lesson completed: you earned 2 points." in completed.text
+    found["lesson completed"] = chinese_left(completed.content.decode())
     client.post(attempt, {"submit": "1"})
     assert Attempt.objects.get().state == "finished"
     found["result and review"] = chinese_left(client.get(attempt).content.decode())
