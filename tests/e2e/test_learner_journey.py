@@ -54,6 +54,9 @@ def test_a_learners_day(page, shot, transactional_db, home_page, learner, rival,
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="模拟考试").click()
     page.get_by_role("button", name="开始作答").click()
+    # The exam script (deferred) must be listening before the first answer is chosen.
+    expect(page).to_have_url(re.compile("/exams/attempts/"))
+    page.wait_for_load_state("load")
     page.locator("#q1 .option").first.click()
     expect(page.locator("#save-status")).to_contain_text("已自动保存")
     page.on("dialog", lambda dialog: dialog.accept())
