@@ -41,6 +41,8 @@ class QuestionChooserViewSet(ChooserViewSet):
     icon = "help"
     choose_one_text = _("选择题目")
     choose_another_text = _("换一道题")
+    # Wagtail's default is translated once, at import, so it stayed Chinese in English.
+    edit_item_text = _("编辑")
     choose_view_class = QuestionChooseView
     choose_results_view_class = QuestionChooseResultsView
     per_page = 30

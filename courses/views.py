@@ -68,22 +68,23 @@ def enrol(request, course_id: int):
 def complete_lesson(request, lesson_id: int):
     lesson = _live_lesson(lesson_id)
     result = services.complete_lesson(learner=request.user, lesson=lesson)
+    if result.course_completed:
+        message = _("恭喜，课程已学完！获得 %(n)s 积分。") % {"n": result.points_awarded}
+    elif result.lesson_newly_completed:
+        message = _("本课时已完成，获得 %(n)s 积分。") % {"n": result.points_awarded}
+    else:
+        message = _("本课时已完成。")
     if _wants_json(request):
         return JsonResponse(
             {
                 "completed": True,
                 "points_awarded": result.points_awarded,
                 "course_completed": result.course_completed,
+                "message": message,
             }
         )
-    if result.course_completed:
-        messages.success(
-            request, _("恭喜，课程已学完！获得 %(n)s 积分。") % {"n": result.points_awarded}
-        )
-    elif result.lesson_newly_completed:
-        messages.success(
-            request, _("本课时已完成，获得 %(n)s 积分。") % {"n": result.points_awarded}
-        )
+    if result.course_completed or result.lesson_newly_completed:
+        messages.success(request, message)
     return redirect(request.POST.get("next") or lesson.url)
 
 
@@ -108,15 +109,18 @@ def answer_check(request, lesson_id: int):
             return JsonResponse({"detail": str(error)}, status=422)
         messages.error(request, str(error))
         return redirect(lesson.url)
+    verdict = _check_verdict(feedback)
     if _wants_json(request):
-        return JsonResponse(feedback.as_dict())
+        return JsonResponse({**feedback.as_dict(), "message": verdict})
     explanation = strip_tags(feedback.explanation)
-    if feedback.correct:
-        messages.success(request, _("回答正确。") + explanation)
-    else:
-        messages.warning(
-            request,
-            _("回答错误，正确答案：%(answer)s。") % {"answer": "、".join(feedback.correct_answer)}
-            + explanation,
-        )
+    report = messages.success if feedback.correct else messages.warning
+    report(request, verdict + explanation)
     return redirect(f"{lesson.url}#check-{feedback.question_id}")
+
+
+def _check_verdict(feedback: checks.CheckFeedback) -> str:
+    """The one-line verdict on an inline answer, in the learner's language, for the page's
+    message and for the inline script (which has no catalogue of its own)."""
+    if feedback.correct:
+        return _("回答正确。")
+    return _("回答错误，正确答案：%(answer)s。") % {"answer": _("、").join(feedback.correct_answer)}

@@ -14,6 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from exams.models import Attempt, AttemptQuestion, Paper
 from learning.models import LearnerProfile, Organisation
 
@@ -193,19 +195,31 @@ def statistics_workbook(stats: PaperStatistics):
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "概览"
-    sheet.append(["试卷", stats.paper.title])
-    sheet.append(["完成人次", stats.attempts])
-    sheet.append(["平均分", stats.mean])
-    sheet.append(["及格率", stats.pass_rate])
-    sheet.append(["满分", float(stats.max_score)])
-    bands = book.create_sheet("分数分布")
-    bands.append(["分数段", "人次"])
+    sheet.title = _("概览")
+    sheet.append([_("试卷"), stats.paper.title])
+    sheet.append([_("完成人次"), stats.attempts])
+    sheet.append([_("平均分"), stats.mean])
+    sheet.append([_("及格率"), stats.pass_rate])
+    sheet.append([_("满分"), float(stats.max_score)])
+    bands = book.create_sheet(_("分数分布"))
+    bands.append([_("分数段"), _("人次")])
     for band, count in stats.distribution:
         bands.append([band, count])
-    items = book.create_sheet("题目分析")
+    items = book.create_sheet(_("题目分析"))
     keys = sorted({k for q in stats.questions for k in q.option_counts})
-    items.append(["题号", "题目", "题型", "分值", "作答", "难度系数", "区分度", *keys, "未答"])
+    items.append(
+        [
+            _("题号"),
+            _("题目"),
+            _("题型"),
+            _("分值"),
+            _("作答"),
+            _("难度系数"),
+            _("区分度"),
+            *keys,
+            _("未答"),
+        ]
+    )
     for q in stats.questions:
         items.append(
             [
@@ -220,8 +234,8 @@ def statistics_workbook(stats: PaperStatistics):
                 q.blank,
             ]
         )
-    orgs = book.create_sheet("机构")
-    orgs.append(["机构", "完成人次", "平均分", "及格率"])
+    orgs = book.create_sheet(_("机构"))
+    orgs.append([_("机构"), _("完成人次"), _("平均分"), _("及格率")])
     for row in stats.organisations:
         orgs.append([row.organisation, row.attempts, row.mean, row.pass_rate])
     return book

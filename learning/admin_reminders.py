@@ -59,6 +59,8 @@ class MessageTemplateForm(WagtailAdminModelForm):
                 "data-sms-counter": "",
                 "data-sms-signature": SIGNATURE,
                 "data-sms-suffix": OPT_OUT_LINE,
+                "data-sms-count-text": _("含签名与退订语约 {length} 字，计 {segments} 条短信。"),
+                "data-sms-unknown-text": _("未知占位符：{names}"),
                 "data-sms-samples": json.dumps(
                     {name: str(PLACEHOLDERS[name][1]) for name in sorted(names)},
                     ensure_ascii=False,

@@ -25,15 +25,18 @@ def ensure_point_rules() -> None:
 
 
 def ensure_page_tree_root() -> None:
-    """Wagtail's migrations create the default locale and the tree's root; restore them."""
+    """Wagtail's migrations create the default locale, the page tree's root and the root
+    collection (where uploads go; without it nobody may upload an image); restore them."""
     from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if not Page.objects.filter(depth=1).exists():
         # After a flush the content types were recreated with new ids; drop stale ones.
         ContentType.objects.clear_cache()
         Page.add_root(title="Root", slug="root", locale=locale)
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
 
 
 def ensure_baseline(using: str = "default", **kwargs) -> None:

@@ -50,9 +50,12 @@ class PhoneLoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 
 class AdminLoginForm(ThrottledLoginMixin, WagtailLoginForm):
-    """The Wagtail admin's log-in, with the same throttle and phone label."""
+    """The Wagtail admin's log-in, with the same throttle and phone label. Wagtail's password
+    field has no label of its own (its template falls back to the untranslated field name,
+    "Password"), so it gets ours."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("手机号")
         self.fields["username"].widget.attrs["placeholder"] = _("请输入手机号")
+        self.fields["password"].label = _("密码")

@@ -338,9 +338,9 @@ def badge_for(total: int) -> tuple[str, str, int]:
     current = ""
     for threshold, name in BADGES:
         if total >= threshold:
-            current = name
+            current = str(name)
         else:
-            return current, name, threshold - total
+            return current, str(name), threshold - total
     return current, "", 0
 
 

@@ -1,5 +1,7 @@
 """Starting values of the point rules; organisers edit them in the admin afterwards."""
 
+from django.utils.translation import gettext_lazy as _
+
 #: action -> (points, daily cap; 0 = no cap)
 DEFAULT_RULES: dict[str, tuple[int, int]] = {
     "daily_login": (1, 1),
@@ -17,7 +19,7 @@ DEFAULT_RULES: dict[str, tuple[int, int]] = {
 
 #: All-time points -> level badge (等级称号) shown to learners, lowest first.
 BADGES: list[tuple[int, str]] = [
-    (100, "学习新星"),
-    (300, "学习标兵"),
-    (600, "学习达人"),
+    (100, _("学习新星")),
+    (300, _("学习标兵")),
+    (600, _("学习达人")),
 ]

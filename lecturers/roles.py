@@ -25,11 +25,16 @@ IMAGE_PERMISSIONS = ["add_image", "choose_image"]
 
 
 def grant_image_permissions(group: Group) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from wagtail.models import Collection, GroupCollectionPermission
 
     root = Collection.get_first_root_node()
     if root is None:
         return
+    # post_migrate reaches this app before wagtail.images: after a flush (transactional
+    # tests) the image permissions are not back yet, so create them now (idempotent).
+    create_permissions(apps.get_app_config("wagtailimages"), verbosity=0)
     for codename in IMAGE_PERMISSIONS:
         permission = Permission.objects.get(
             content_type__app_label="wagtailimages", codename=codename

@@ -153,3 +153,19 @@ def test_a_passed_check_question_is_marked_on_the_lesson_page(client, learner, r
     assert "已答对" not in client.get(rich_lesson.url).text
     answer_check(learner=learner, lesson=rich_lesson, question_id=question_id, answer="A")
     assert "已答对" in client.get(rich_lesson.url).text
+
+
+def test_the_inline_check_answer_carries_the_verdict_in_the_learners_language(
+    client, learner, rich_lesson
+):
+    """The page script shows the server's sentence, so English learners get English."""
+    from django.conf import settings
+
+    client.force_login(learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        f"/learn/lessons/{rich_lesson.pk}/check/",
+        {"question_id": rich_lesson.check_question_ids()[0], "answer": "B"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json()["message"] == "Wrong. The right answer: A."

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.models import CourseIndexPage, CoursePage, LessonCompletion, LessonPage
 from learning.models import HomePage
 from lecturers.models import LecturerIndexPage
 
@@ -103,7 +103,21 @@ def test_completion_by_script_answers_json(client, learner, make_course):
     lesson = LessonPage.objects.child_of(make_course(lessons=2)).first()
     client.force_login(learner)
     response = client.post(f"/learn/lessons/{lesson.pk}/complete/", HTTP_ACCEPT="application/json")
-    assert response.json() == {"completed": True, "points_awarded": 2, "course_completed": False}
+    assert response.json() == {
+        "completed": True,
+        "points_awarded": 2,
+        "course_completed": False,
+        "message": "本课时已完成，获得 2 积分。",
+    }
+
+
+def test_reading_a_lesson_completes_nothing_until_the_learner_says_so(client, learner, make_course):
+    lesson = LessonPage.objects.child_of(make_course(lessons=1)).first()
+    client.force_login(learner)
+    html = client.get(lesson.url).text
+    assert not LessonCompletion.objects.filter(learner=learner).exists()
+    form = f'<form method="post" action="/learn/lessons/{lesson.pk}/complete/"'
+    assert form in html and "完成本课时</button>" in html
 
 
 def test_enrolling_on_the_site(client, learner, make_course):

@@ -1,5 +1,5 @@
 """A learner studies a lesson on a phone: walks a drill, answers a knowledge check inline and
-completes the lesson by reaching its end."""
+completes the lesson with the explicit button (reading to the end alone completes nothing)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -67,8 +67,11 @@ def test_learner_walks_a_drill_answers_a_check_and_completes_the_lesson(
     page.get_by_role("button", name="提交答案").click()
     expect(page.locator(".check-feedback")).to_contain_text("回答正确")
     shot("check-feedback")
-    # Reaching the end of the lesson completes it.
+    # Reaching the end of the lesson completes nothing; the learner's button does.
     page.locator("#lesson-end").scroll_into_view_if_needed()
-    expect(page.get_by_text("本课时已完成")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert not LessonCompletion.objects.filter(learner=learner, lesson=lesson).exists()
+    page.get_by_role("button", name="完成本课时").click()
+    expect(page.get_by_role("status").filter(has_text="本课时已完成")).to_be_visible()
     shot("completed")
     assert LessonCompletion.objects.filter(learner=learner, lesson=lesson).exists()

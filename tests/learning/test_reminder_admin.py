@@ -55,6 +55,7 @@ def test_template_form_carries_the_live_segment_counter(client, organiser):
     html = client.get(f"/admin/sms_templates/edit/{template.pk}/").content.decode()
     assert "learning/js/sms_counter.js" in html and "data-sms-counter" in html
     assert 'data-sms-signature="【社工学堂】"' in html and "days_left" in html
+    assert 'data-sms-count-text="含签名与退订语约 {length} 字，计 {segments} 条短信。"' in html
 
 
 def test_organiser_creates_a_rule_for_a_street_and_level(client, organiser, community):

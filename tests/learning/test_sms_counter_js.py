@@ -38,6 +38,8 @@ def test_counter_counts_signature_and_opt_out_line_live():
         "smsSignature": "【社工学堂】",
         "smsSuffix": "回T退订",
         "smsSamples": '{"name": "李晓梅"}',
+        "smsCountText": "约 {length} 字，计 {segments} 条短信",
+        "smsUnknownText": "未知占位符：{names}",
     }
     fixed = len("【社工学堂】回T退订")
     bodies = ["字" * (70 - fixed), "字" * (71 - fixed), "字" * (134 - fixed), "字" * (135 - fixed)]

@@ -94,7 +94,7 @@
         }).catch(function (error) {
             Object.keys(answers).forEach(function (k) { if (!(k in dirty)) { dirty[k] = answers[k]; } });
             Object.keys(flagged).forEach(function (k) { if (!(k in flags)) { flags[k] = flagged[k]; } });
-            status.textContent = status.dataset.failed + (error.message ? "：" + error.message : "");
+            status.textContent = status.dataset.failed + (error.message ? " (" + error.message + ")" : "");
             status.classList.add("failed");
         });
     }
@@ -132,7 +132,7 @@
             if (!isAnswered(fieldset)) { missing.push(index + 1); }
         });
         var text = button.dataset.confirm;
-        if (missing.length) { text = button.dataset.unanswered + missing.join("、") + "\n" + text; }
+        if (missing.length) { text = button.dataset.unanswered + missing.join(button.dataset.separator) + "\n" + text; }
         if (!window.confirm(text)) { event.preventDefault(); return; }
         submitting = true;
     });

@@ -1,10 +1,14 @@
-/* Lesson page: walk drills step by step, answer knowledge checks inline, and mark the lesson
-   complete when the learner reaches its end. Without this script every part still works:
-   drills show all steps, checks and "mark complete" are plain forms. */
+/* Lesson page: walk drills step by step, answer knowledge checks inline, and send the
+   learner's explicit "complete this lesson" without leaving the page. Without this script
+   every part still works: drills show all steps, checks and the completion button are plain
+   forms. Reading or scrolling never completes a lesson by itself: only the button does.
+   Visible words come translated from the page (data-next-text on .lesson) or from the
+   server's JSON ("message"), so the script holds no text of its own. */
 (function () {
     "use strict";
     var lesson = document.querySelector(".lesson");
     if (!lesson) { return; }
+    var text = lesson.dataset;
     var csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
     function post(url, body) {
@@ -30,7 +34,7 @@
             var next = document.createElement("button");
             next.type = "button";
             next.className = "button drill-next";
-            next.textContent = "下一步";
+            next.textContent = text.nextText;
             next.hidden = true;
             step.appendChild(next);
             step.addEventListener("toggle", function () { next.hidden = false; }, true);
@@ -52,9 +56,9 @@
                 box.hidden = false;
                 box.className = "check-feedback " + (data.correct ? "is-right" : "is-wrong");
                 if (data.detail) { box.textContent = data.detail; return; }
-                var text = data.correct ? "回答正确。" : "回答错误，正确答案：" + data.correct_answer.join("、") + "。";
-                Object.keys(data.feedback || {}).forEach(function (key) { text += " " + key + "：" + data.feedback[key]; });
-                box.textContent = text;
+                var message = data.message;
+                Object.keys(data.feedback || {}).forEach(function (key) { message += " " + key + ". " + data.feedback[key]; });
+                box.textContent = message;
                 if (data.explanation) {
                     var explanation = document.createElement("div");
                     explanation.innerHTML = data.explanation;
@@ -64,20 +68,19 @@
         });
     });
 
-    var end = document.getElementById("lesson-end");
-    var form = end && end.querySelector(".complete-form");
-    if (form && "IntersectionObserver" in window) {
-        var observer = new IntersectionObserver(function (entries) {
-            if (!entries[0].isIntersecting) { return; }
-            observer.disconnect();
-            post(lesson.dataset.completeUrl, new FormData(form)).then(function (data) {
+    var form = document.querySelector("#lesson-end .complete-form");
+    if (form) {
+        form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            form.querySelector("button").disabled = true;
+            post(form.action, new FormData(form)).then(function (data) {
                 if (!data.completed) { return; }
                 var note = document.createElement("p");
                 note.className = "done-note";
-                note.textContent = "✓ 本课时已完成" + (data.points_awarded ? "，获得 " + data.points_awarded + " 积分" : "");
+                note.setAttribute("role", "status");
+                note.textContent = "✓ " + data.message;
                 form.replaceWith(note);
             });
         });
-        observer.observe(end);
     }
 }());

@@ -1,10 +1,17 @@
 /* Live SMS length and segment count under a message template's textarea (no dependencies).
  * The textarea carries data-sms-signature, data-sms-suffix and data-sms-samples (JSON of
  * typical placeholder values): the count is of the full text as sent, 70 characters for one
- * message, 67 per part beyond. */
+ * message, 67 per part beyond. The sentences shown come translated from the server in
+ * data-sms-count-text ("{length}", "{segments}") and data-sms-unknown-text ("{names}"). */
 (function () {
     "use strict";
     var PLACEHOLDER = /\{([^{}]*)\}/g;
+
+    function fill(template, values) {
+        return template.replace(PLACEHOLDER, function (match, name) {
+            return name in values ? values[name] : match;
+        });
+    }
 
     function segments(length) {
         return length <= 70 ? 1 : Math.ceil(length / 67);
@@ -24,8 +31,8 @@
                 return samples[name];
             }).trim();
             var length = Array.from(area.dataset.smsSignature + body + area.dataset.smsSuffix).length;
-            var text = "含签名与退订语约 " + length + " 字，计 " + segments(length) + " 条短信";
-            if (unknown.length) { text += "；未知占位符：" + unknown.join("、"); }
+            var text = fill(area.dataset.smsCountText, { length: length, segments: segments(length) });
+            if (unknown.length) { text += " " + fill(area.dataset.smsUnknownText, { names: unknown.join(" ") }); }
             output.textContent = text;
             output.dataset.segments = String(segments(length));
         }
