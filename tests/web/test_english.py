@@ -76,6 +76,62 @@ def test_the_catalogue_is_valid_for_msgfmt(tmp_path):
     )
 
 
+def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
+    """A string marked for translation after the last makemessages would show Chinese under
+    English: extract the messages of a copy of the sources and compare with the catalogue."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        pytest.skip("no xgettext: apt-get install gettext")
+    root = CATALOGUE.parents[4]
+    listed = subprocess.run(  # noqa: S603 - git on PATH, our own repository
+        ["git", "ls-files", "*.py", "*.html", "*.txt", "*.po"],  # noqa: S607
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for name in listed:
+        if name.startswith(("tests/", "bench/")):
+            continue
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / name, tmp_path / name)
+    subprocess.run(  # noqa: S603 - this interpreter, the copied manage.py
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "en",
+            "--no-location",
+            "--ignore=static",
+            "--ignore=media",
+            "--verbosity=0",
+        ],
+        cwd=tmp_path,
+        check=True,
+    )
+    extracted = (tmp_path / CATALOGUE.relative_to(root)).read_text()
+    assert _untranslated(extracted) == []
+
+
+def _untranslated(po_text: str) -> list[str]:
+    """The msgids of a .po text whose translation is empty (the header excepted)."""
+    missing = []
+    for entry in po_text.split("\n\n"):
+        lines = [line for line in entry.splitlines() if not line.startswith("#")]
+        text = "\n".join(lines)
+        match = re.search(r'^msgid ((?:".*"\n?)+)', text, re.M)
+        if match is None or match.group(1).strip() == '""':
+            continue  # the header
+        translations = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', text, re.M)
+        if not translations or any(t.replace('"', "").strip() == "" for t in translations):
+            missing.append(match.group(1).strip())
+    return missing
+
+
 @pytest.fixture
 def english_client(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
