@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import time_ns
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
@@ -197,6 +198,56 @@ def award_history(*, learner: User, events: Iterable[PendingAward]) -> int:
     return sum(row.points for row in rows)
 
 
+_EPOCH_KEY = "points:board-epoch"
+
+
+def _version_key(period: str, start: date) -> str:
+    return f"points:board-version:{period}:{start.isoformat()}"
+
+
+def board_version(period: str, start: date) -> str:
+    """The cache version of one period's leaderboards; it changes whenever their totals may.
+
+    ``award`` bumps the versions of the periods it adds to, both at once and after the
+    commit: a board read between the two is cached under the version the commit replaces.
+    ``move_totals`` and the rebuilds bump the epoch, which every period's version includes.
+    A missing version (evicted, or a fresh cache) is created, never assumed.
+    """
+    keys = [_EPOCH_KEY, _version_key(period, start)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, time_ns(), None)
+            found[key] = cache.get(key)
+    return f"{found[keys[0]]}-{found[keys[1]]}"
+
+
+def _bump_versions(keys: list[str]) -> None:
+    def bump() -> None:
+        cache.set_many(dict.fromkeys(keys, time_ns()), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def bump_board_versions(moments: Iterable[datetime | None]) -> None:
+    """Leaderboards of the week, month and all time of each moment change (an award)."""
+    _bump_versions(
+        sorted(
+            {
+                _version_key(period, start)
+                for moment in moments
+                for period, start in period_starts(moment).items()
+            }
+        )
+    )
+
+
+def bump_board_epoch() -> None:
+    """Every leaderboard may change (a learner moved, totals rebuilt)."""
+    _bump_versions([_EPOCH_KEY])
+
+
 def period_starts(moment: datetime | None = None) -> dict[str, date]:
     """The first local day of the week (Monday), month and all time that ``moment`` is in."""
     day = timezone.localtime(moment or timezone.now(), timezone.get_default_timezone()).date()
@@ -237,6 +288,7 @@ def _add_to_totals(*, learner: User, points: int, moment: datetime) -> None:
     created twice; the increment is done by the database (``F``), never read-modify-write.
     """
     starts = period_starts(moment)
+    bump_board_versions([moment])
     rows = PointTotal.objects.filter(totals_at(moment), learner=learner)
     if rows.update(points=F("points") + points) == len(starts):
         return
@@ -258,6 +310,7 @@ def _add_deltas_to_totals(*, learner: User, deltas: dict[tuple[str, date], int])
     """Add many (period, start) -> points at once; the caller holds the learner's lock."""
     if not deltas:
         return
+    _bump_versions(sorted({_version_key(period, start) for period, start in deltas}))
     match = Q()
     for period, start in deltas:
         match |= Q(period=period, period_start=start)
@@ -286,7 +339,8 @@ def _add_deltas_to_totals(*, learner: User, deltas: dict[tuple[str, date], int])
 def move_totals(*, profile: LearnerProfile) -> None:
     """File a learner's totals under their (new) organisation, so scoped rankings follow."""
     places = organisation_columns(profile.organisation)
-    PointTotal.objects.filter(learner_id=profile.user_id).exclude(**places).update(**places)
+    if PointTotal.objects.filter(learner_id=profile.user_id).exclude(**places).update(**places):
+        bump_board_epoch()
 
 
 def adjust_points(*, learner: User, points: int, reason: str, by: User, key: str) -> int:
@@ -361,6 +415,8 @@ def rebuild_totals(
     paths = dict(Organisation.objects.values_list("pk", "path"))
     for index in range(0, len(ordered), _REBUILD_CHUNK):
         _rebuild_chunk(ordered[index : index + _REBUILD_CHUNK], paths, report, check_only)
+    if not check_only and (report.created or report.updated or report.deleted):
+        bump_board_epoch()
     return report
 
 
@@ -493,6 +549,7 @@ def rebuild_all_totals() -> int:
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:  # index-only scans need the visibility map
             cursor.execute(f"VACUUM ANALYZE {totals}")
+    bump_board_epoch()
     return written
 
 

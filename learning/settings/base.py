@@ -293,3 +293,8 @@ TRAINING_REQUIRED_HOURS = float(os.environ.get("TRAINING_REQUIRED_HOURS", "10"))
 TRAINING_REQUIRED_COURSES: list[int] = []
 #: Weakest chapters / knowledge points list only those with at least this many answers.
 REPORTS_WEAK_MIN_ANSWERS = 10
+#: Seconds a leaderboard page and its count (积分排行) may stay cached; any award to that
+#: period, a learner's move or a rebuild replaces it at once (learning.points.board_version),
+#: with Redis in every process, with the local-memory cache only in the one that made it.
+#: The viewer's own points, rank and neighbours are always read live. 0 turns it off.
+POINTS_LEADERBOARD_CACHE_SECONDS = int(os.environ.get("POINTS_LEADERBOARD_CACHE_SECONDS", "60"))
