@@ -222,13 +222,14 @@ def leaderboard(
     )
     my_points = mine[0][0] if mine else 0
     above, below = _neighbours(board, viewer, my_points, near) if in_scope else ([], [])
-    wanted = {row[1] for row in above + below}
-    if in_scope:
-        wanted.add(my_points)
     offset = (page - 1) * page_size
-    if rows and offset:
-        wanted.add(rows[0][1])
-    rank_of = _ranks(board, wanted)
+    nearby = {row[1] for row in above + below}
+    rank_of = _ranks(
+        board,
+        anchor=my_points if in_scope else None,
+        nearby=nearby,
+        others={rows[0][1]} if rows and offset else set(),
+    )
     my_rank = rank_of[my_points] if in_scope else None
     near_me = [_ranked(row, rank_of[row[1]], viewer) for row in above]
     if in_scope and near:
@@ -292,22 +293,54 @@ def _neighbours(
     return above, below
 
 
-def _ranks(board: _Board, values: set[int]) -> dict[int, int]:
-    """The rank of each points value: 1 + how many in the scope have more.
+def _ranks(
+    board: _Board, *, anchor: int | None, nearby: set[int], others: set[int]
+) -> dict[int, int]:
+    """The rank (1 + how many in the scope have more points) of the viewer's points
+    (``anchor``), of their neighbours' (``nearby``) and of ``others``, in one statement.
 
-    One statement over the index range above the lowest value only, so a learner near the
-    top costs a few index entries and one at the bottom a scan of the period's range.
+    Counting is the one cost that grows with the board: for the last of 100,000 learners it
+    steps through every index entry above them. So each rank needs only one plain
+    ``COUNT(*)`` over an index range (the cheapest form on both databases): the viewer's,
+    and one per value of ``others``. The neighbours' ranks follow from the viewer's and a
+    per-points histogram of the few rows between the lowest and highest neighbour.
     """
-    if not values:
+    counted = sorted(({anchor} if anchor is not None else set()) | others)
+    if not counted:
         return {}
-    ordered = sorted(values)
     where, params = board.where()
-    sums = ", ".join("SUM(CASE WHEN t.points > %s THEN 1 ELSE 0 END)" for _value in ordered)
-    counts = _fetch(
-        f"SELECT {sums} FROM {_TOTALS} t WHERE {where} AND t.points > %s",
-        [*ordered, *params, ordered[0]],
-    )[0]
-    return {value: (above or 0) + 1 for value, above in zip(ordered, counts, strict=True)}
+    parts = [
+        (
+            f"SELECT 0, CAST(%s AS INTEGER), COUNT(*) FROM {_TOTALS} t "
+            f"WHERE {where} AND t.points > %s",
+            [value, *params, value],
+        )
+        for value in counted
+    ]
+    if anchor is not None and nearby:
+        low, high = min(nearby | {anchor}), max(nearby | {anchor})
+        parts.append(
+            (
+                f"SELECT 1, t.points, COUNT(*) FROM {_TOTALS} t WHERE {where} "
+                "AND t.points > %s AND t.points <= %s GROUP BY t.points",
+                [*params, low, high],
+            )
+        )
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part}) r{index}" for index, (part, _p) in enumerate(parts)
+    )
+    above: dict[int, int] = {}
+    histogram: dict[int, int] = {}
+    for kind, value, count in _fetch(sql, [param for _part, params in parts for param in params]):
+        (histogram if kind else above)[value] = count
+    for value in nearby - above.keys():
+        if value >= anchor:  # more than the neighbour = more than me - those in (me, value]
+            between = sum(n for points, n in histogram.items() if anchor < points <= value)
+            above[value] = above[anchor] - between
+        else:  # more than the neighbour = more than me + those in (value, me]
+            between = sum(n for points, n in histogram.items() if value < points <= anchor)
+            above[value] = above[anchor] + between
+    return {value: count + 1 for value, count in above.items()}
 
 
 def _rank_page(
