@@ -126,6 +126,9 @@ def _practice_body(values: dict, n: int) -> dict:
 #: Learners who start and submit attempts under load: each request needs an attempt (and so a
 #: learner) of its own, as one learner has at most one unfinished attempt per paper.
 ATTEMPT_POOL = 3000
+#: Unsubmitted attempts prepared for the submit measurement; the load stops when they are all
+#: submitted (``Endpoint.pool``), so every measured request is a first submit.
+SUBMIT_POOL = 1500
 _tokens: dict[int, str] = {}
 
 
@@ -159,7 +162,7 @@ def _start_pool(ctx: BenchContext) -> dict:
 
 def _submit_pool(ctx: BenchContext) -> dict:
     """Unfinished attempts of the pool learners (those the start measurement left, topped up to
-    a few hundred), every question answered: request n submits attempt n."""
+    ``SUBMIT_POOL``), every question answered: request n submits attempt n."""
     from exams.attempts import start_attempt
     from exams.models import Attempt, AttemptQuestion
 
@@ -172,7 +175,7 @@ def _submit_pool(ctx: BenchContext) -> dict:
     )
     now = timezone.now()
     for learner in learners:
-        if len(attempts) >= 400:
+        if len(attempts) >= SUBMIT_POOL:
             break
         if learner.pk not in attempts:
             attempts[learner.pk] = start_attempt(paper=paper, learner=learner, now=now)[0].pk
@@ -246,6 +249,7 @@ ENDPOINTS: list[Endpoint] = [
         status=201,
         prepare=_start_pool,
         token=_nth("start_tokens"),
+        pool="start_tokens",
     ),
     Endpoint(
         "POST /api/v1/attempts/{id}/submit (80 answers)",
@@ -254,6 +258,7 @@ ENDPOINTS: list[Endpoint] = [
         auth="token",
         prepare=_submit_pool,
         token=_nth("submit_tokens"),
+        pool="submit_attempts",
     ),
     Endpoint(
         "organiser dashboard, prefecture-wide (admin)",
@@ -353,6 +358,16 @@ def _leaderboard_calls(ctx: BenchContext, values: dict, n: int) -> str:
     return f"median/p95 per call: {boards}; target < {TARGET_MS} ms median"
 
 
+def _dashboard_figures(ctx: BenchContext, values: dict, n: int) -> str:
+    """The prefecture-wide dashboard's figures recomputed, as on a refresh or an expired cache
+    (``courses.reports.snapshot``; pages between refreshes read the cached figures)."""
+    from courses.reports import snapshot
+
+    found = snapshot.dashboard(None, refresh=True)
+    total = found.data["total"]
+    return f"{total.learners} learners, {total.candidates} candidates; cold path of the page"
+
+
 JOBS: list[Job] = [
     Job("import_roster: 2,000 new learners", _import_roster, prepare=_roster_offset, repeat=2),
     Job(
@@ -367,4 +382,5 @@ JOBS: list[Job] = [
         _leaderboard_calls,
         repeat=3,
     ),
+    Job("organiser dashboard figures, prefecture-wide, recomputed", _dashboard_figures, repeat=5),
 ]

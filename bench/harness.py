@@ -47,6 +47,10 @@ class Endpoint:
     #: With ``auth="token"``: the bearer token of request n, for writes that need a different
     #: learner per request (starting attempts); the bench learner's token by default.
     token: PerRequest | None = None
+    #: For writes that use an object up (each submit needs an unsubmitted attempt): the name
+    #: of the values list that request n takes item n of. The load stops when it runs out,
+    #: so that no request hits an already used object and measures a cheaper path.
+    pool: str | None = None
 
 
 @dataclass(frozen=True)

@@ -114,21 +114,30 @@ def run_load(
     connections: int,
     seconds: float,
     warmup: float = 1.0,
+    limit: int | None = None,
 ) -> LoadResult:
-    """Keep ``connections`` requests in flight for ``warmup`` + ``seconds``; measure the latter."""
+    """Keep ``connections`` requests in flight for ``warmup`` + ``seconds``; measure the latter.
+
+    With ``limit``, no more than that many requests are sent: the measurement then ends with
+    the last response, and the throughput is taken over that shorter time.
+    """
     counter = itertools.count()
     lock = threading.Lock()
     started = time.perf_counter()
     measure_from = started + warmup
     stop_at = measure_from + seconds
     result = LoadResult(seconds=seconds)
+    last_end = [measure_from]
 
     def worker() -> None:
         connection = Connection(host, port)
         latencies: list[float] = []
         errors: dict[str, int] = {}
         while (begin := time.perf_counter()) < stop_at:
-            raw = make_request(next(counter))
+            n = next(counter)
+            if limit is not None and n >= limit:
+                break
+            raw = make_request(n)
             try:
                 status, _body = connection.request(raw)
                 problem = None if status == expect_status else f"HTTP {status}"
@@ -143,6 +152,7 @@ def run_load(
                 errors[problem] = errors.get(problem, 0) + 1
         connection.close()
         with lock:
+            last_end[0] = max(last_end[0], min(time.perf_counter(), stop_at))
             result.latencies.extend(latencies)
             for problem, count in errors.items():
                 result.errors[problem] = result.errors.get(problem, 0) + count
@@ -152,4 +162,6 @@ def run_load(
         thread.start()
     for thread in threads:
         thread.join()
+    if limit is not None:
+        result.seconds = max(last_end[0] - measure_from, 1e-6)
     return result

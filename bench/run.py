@@ -160,6 +160,7 @@ def measure(endpoint, ctx, port: int) -> dict:
         expect_status=endpoint.status,
         connections=CONNECTIONS,
         seconds=SECONDS,
+        limit=len(values[endpoint.pool]) - 2 if endpoint.pool else None,
     )
     return row
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from courses import services
 from courses.models import CoursePage
-from courses.reports import activity, charts, coverage, records, workbooks
+from courses.reports import activity, charts, coverage, records, snapshot, workbooks
 from learning.models import LearnerProfile, Organisation
 from learning.reminders.manual import remind_learners
 from learning.selectors import organiser_scope
@@ -87,25 +87,6 @@ class BadPeriod(ValueError):
     pass
 
 
-def dashboard_data(organisation: Organisation | None) -> dict:
-    now = timezone.now()
-    today = timezone.localtime(now).date()
-    rows, total = coverage.coverage(organisation)
-    months = activity.month_starts(today)
-    return {
-        "rows": rows,
-        "total": total,
-        "months": months,
-        "certificate_trend": coverage.certificate_trend(organisation, months=months),
-        "weeks": activity.weekly_activity(organisation, now=now),
-        "weak_chapters": activity.weakest(organisation, by="chapter"),
-        "weak_points": activity.weakest(organisation, by="knowledge_point"),
-        "attendance": activity.attendance(organisation, now=now),
-        "ranking": activity.organisation_ranking(organisation, now=now),
-        "top_learners": activity.top_learners(organisation, now=now),
-    }
-
-
 def dashboard_charts(data: dict) -> dict:
     names = [row.name for row in data["rows"]]
     return {
@@ -152,11 +133,19 @@ def dashboard_charts(data: dict) -> dict:
 
 
 def dashboard_view(request):
+    """The dashboard from the figures' cache; POST recomputes them now (the refresh button)."""
     scope, organisation = selected_organisation(request)
-    data = dashboard_data(organisation)
+    if request.method == "POST":
+        snapshot.dashboard(organisation, refresh=True)
+        messages.success(request, _("统计数据已更新。"))
+        return redirect(request.get_full_path())
+    found = snapshot.dashboard(organisation)
+    data = found.data
     context = {
         **data,
         **dashboard_charts(data),
+        "computed_at": found.computed_at,
+        "freshness_minutes": snapshot.freshness() // 60,
         "organisation": organisation,
         "breadcrumbs": breadcrumbs(scope, organisation),
         "required_hours": coverage.required_hours(),
@@ -168,7 +157,7 @@ def dashboard_view(request):
 
 def dashboard_export_view(request):
     _scope, organisation = selected_organisation(request)
-    data = dashboard_data(organisation)
+    data = snapshot.dashboard(organisation).data
     total = replace(data["total"], organisation=None)
     lines = [*data["rows"], total]
     sheets: list[workbooks.Sheet] = [
@@ -384,10 +373,10 @@ def _candidates_action(request, organisation, profiles):
 
 
 def _scoped_profile(request, user_id: int) -> LearnerProfile:
-    scope = scope_of(request)
-    found = LearnerProfile.objects.select_related("user", "organisation")
-    if scope is not None:
-        found = found.filter(organisation__path__startswith=scope.path)
+    """The learner whose record is asked for: an active learner account (one with a learner
+    profile) in the organiser's scope, the same learners the reports count. Anyone else, staff
+    and organisers included, has no record here: 404, as if the id did not exist."""
+    found = coverage.scoped_profiles(scope_of(request)).select_related("user", "organisation")
     return get_object_or_404(found, user_id=user_id)
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from courses import selectors, services
 from courses.checks import CheckError, answer_check
 from courses.models import COVER_CARD, CoursePage, LessonPage
+from learning import page_cache
 
 router = Router(tags=["courses"])
 
@@ -108,6 +109,19 @@ def _lecturers(course: CoursePage) -> list[dict]:
 
 
 def _course_item(course: CoursePage, progress: selectors.Progress) -> dict:
+    return {**_course_card(course), **_progress_fields(progress)}
+
+
+def _progress_fields(progress: selectors.Progress) -> dict:
+    return {
+        "progress": progress.percent,
+        "enrolled": progress.enrolled,
+        "completed": progress.finished,
+    }
+
+
+def _course_card(course: CoursePage) -> dict:
+    """What every learner sees of a course in a listing (no progress)."""
     return {
         "id": course.pk,
         "title": course.title,
@@ -119,9 +133,6 @@ def _course_item(course: CoursePage, progress: selectors.Progress) -> dict:
         "summary": course.summary,
         "lecturers": _lecturers(course),
         "lesson_count": course.lesson_count,
-        "progress": progress.percent,
-        "enrolled": progress.enrolled,
-        "completed": progress.finished,
         "url": course.url,
         "cover_url": course.cover.get_rendition(COVER_CARD).url if course.cover_id else None,
     }
@@ -144,17 +155,25 @@ def _live_lesson(lesson_id: int) -> LessonPage:
 @router.get("/courses", response=list[CourseOut])
 @paginate(PageNumberPagination)
 def list_courses(request, category: str = "", level: str = "", q: str = ""):
-    items = list(selectors.courses(category=category, level=level, q=q[:100]))
-    progress = selectors.progress_for(
-        request.auth, [c.pk for c in items], {c.pk: c.lesson_count for c in items}
+    q = q[:100]
+    cards = page_cache.shared(
+        "api-courses",
+        lambda: [_course_card(c) for c in selectors.courses(category=category, level=level, q=q)],
+        category,
+        level,
+        q,
+        request=request,
     )
-    return [_course_item(course, progress[course.pk]) for course in items]
+    progress = selectors.progress_for(
+        request.auth, [c["id"] for c in cards], {c["id"]: c["lesson_count"] for c in cards}
+    )
+    return [{**card, **_progress_fields(progress[card["id"]])} for card in cards]
 
 
 @router.get("/courses/{course_id}", response=CourseDetailOut)
 def course_detail(request, course_id: int):
     course = _live_course(course_id)
-    context = selectors.course_context(course=course, user=request.auth)
+    context = selectors.course_context(course=course, user=request.auth, request=request)
     item = _course_item(course, context["progress"])
     resume = context["resume_lesson"]
     return {

@@ -9,15 +9,26 @@ through the app's idempotent services.
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from io import BytesIO
 
 from django.core.files.images import ImageFile
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from courses import services
-from courses.models import Category, CourseLecturer, CourseLevel, CoursePage, LessonPage
-from learning.load_data import PHONE_PREFIX
+from courses.models import (
+    Category,
+    CourseLecturer,
+    CourseLevel,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+)
+from learning.load_data import PHONE_PREFIX, learners_to_fill
 from learning.models import User
 from learning.sites import ensure_home_page
 from lecturers.models import LecturerPage
@@ -74,11 +85,79 @@ def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
                 ),
             )
         created += 1
-    _bench_learner_progress(index)
     if stdout is not None:
         stdout.write(
             f"压测课程新增 {created} 门（共 {COURSES} 门，第一门 {BIG_COURSE_LESSONS} 课）。"
         )
+    enrolments, lessons = _study(random.Random(seed + 4), index)  # noqa: S311 - synthetic
+    if stdout is not None:
+        stdout.write(f"合成选课 {enrolments} 条、课时完成 {lessons} 条。")
+    _bench_learner_progress(index)
+
+
+#: Report-shaped study (issue 9): each synthetic learner enrols in some of the small courses
+#: (2 hours each; 5 completed make the 10 required hours) and finishes most of them over the
+#: last ``STUDY_DAYS``, so about half the candidates count as trained.
+ENROLMENT_CHOICES = [0, 1, 2, 3, 5, 5, 6, 7]
+COMPLETE_CHANCE = 0.8
+STUDY_DAYS = 120
+
+
+def _study(rng: random.Random, index) -> tuple[int, int]:
+    """Enrolments and lesson completions in courses 2–12 for the learners not yet done.
+
+    Only the small courses: the big one is the bench learner's, and the mark a rerun tops up
+    from is an enrolment in a small course (the last learner always gets one).
+    """
+    small = list(
+        CoursePage.objects.child_of(index)
+        .filter(slug__startswith=SLUG_PREFIX)
+        .exclude(slug=f"{SLUG_PREFIX}00")
+        .order_by("slug")
+    )
+    learners = learners_to_fill(Enrolment.objects.filter(course__in=small))
+    if not small or not learners:
+        return 0, 0
+    lessons = {
+        course.pk: list(
+            LessonPage.objects.child_of(course).order_by("path").values_list("pk", flat=True)
+        )
+        for course in small
+    }
+    now = timezone.now()
+    enrolments: list[Enrolment] = []
+    completions: list[LessonCompletion] = []
+    counts = [0, 0]
+    for position, (user_id, _level, _path) in enumerate(learners):
+        wanted = max(rng.choice(ENROLMENT_CHOICES), 1 if position == len(learners) - 1 else 0)
+        for course in rng.sample(small, wanted):
+            enrolled = now - timedelta(seconds=rng.randint(7 * 86400, STUDY_DAYS * 86400))
+            ids = lessons[course.pk]
+            done = len(ids) if rng.random() < COMPLETE_CHANCE else rng.randint(0, len(ids) - 1)
+            moment = enrolled
+            for lesson_id in ids[:done]:
+                moment = min(now, moment + timedelta(seconds=rng.randint(600, 5 * 86400)))
+                completions.append(
+                    LessonCompletion(
+                        learner_id=user_id, lesson_id=lesson_id, course=course, completed_at=moment
+                    )
+                )
+            enrolments.append(
+                Enrolment(
+                    learner_id=user_id,
+                    course=course,
+                    last_lesson_id=ids[done - 1] if done else None,
+                    last_visited_at=moment if done else None,
+                    completed_at=moment if done == len(ids) else None,
+                )
+            )
+        if len(completions) >= 20_000 or position == len(learners) - 1:
+            Enrolment.objects.bulk_create(enrolments, batch_size=5000)
+            LessonCompletion.objects.bulk_create(completions, batch_size=5000)
+            counts[0] += len(enrolments)
+            counts[1] += len(completions)
+            enrolments, completions = [], []
+    return counts[0], counts[1]
 
 
 def big_course() -> CoursePage | None:

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock, knowledge_check_question_ids
 from courses.segmentation import segmented
+from learning.page_cache import PublicPageCacheMixin
 
 
 class Category(models.TextChoices):
@@ -45,8 +46,10 @@ COVER_CARD = "fill-480x270"
 COVER_HEADER = "fill-960x400"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(PublicPageCacheMixin, Page):
     """The course catalogue (课程中心), filterable by category, level and lecturer."""
+
+    cache_query_params = frozenset({"category", "level", "lecturer", "page"})
 
     intro = models.TextField(_("导语"), blank=True)
 
@@ -70,7 +73,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(PublicPageCacheMixin, Page):
     """One course: what it teaches, to whom, by whom, and its lessons as child pages."""
 
     category = models.CharField(_("类别"), max_length=32, choices=Category.choices, db_index=True)
@@ -158,7 +161,7 @@ class CoursePage(Page):
         from courses import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_context(course=self, user=request.user))
+        context.update(selectors.course_context(course=self, user=request.user, request=request))
         return context
 
 
@@ -183,7 +186,7 @@ class CourseLecturer(Orderable):
         ]
 
 
-class LessonPage(Page):
+class LessonPage(PublicPageCacheMixin, Page):
     """A lesson (课时) of a course; lessons are ordered as the course's child pages."""
 
     summary = models.CharField(_("摘要"), max_length=255, blank=True)
@@ -220,7 +223,14 @@ class LessonPage(Page):
         from courses import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_context(lesson=self, user=request.user))
+        context.update(
+            selectors.lesson_context(
+                lesson=self,
+                user=request.user,
+                course=getattr(request, "lesson_course", None),
+                request=request,
+            )
+        )
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -228,10 +238,12 @@ class LessonPage(Page):
 
         if not getattr(request, "is_preview", False):
             # Wagtail serves a live page under an unpublished parent; a lesson goes with its course.
-            if not CoursePage.objects.live().filter(path=self.path[: -self.steplen]).exists():
+            course = CoursePage.objects.live().filter(path=self.path[: -self.steplen]).first()
+            if course is None:
                 raise Http404
+            request.lesson_course = course
             if request.user.is_authenticated:
-                services.record_visit(learner=request.user, lesson=self)
+                services.record_visit(learner=request.user, lesson=self, course=course)
         return super().serve(request, *args, **kwargs)
 
 
@@ -297,7 +309,11 @@ class LessonCompletion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "lesson"], name="one_completion_per_lesson")
         ]
-        indexes = [models.Index(fields=["learner", "course"])]
+        indexes = [
+            models.Index(fields=["learner", "course"]),
+            # Lessons completed per week across an organisation (courses.reports.activity).
+            models.Index(fields=["completed_at"], name="lessoncompletion_completed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner_id} ✓ {self.lesson_id}"

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -31,6 +32,7 @@ from courses.models import (
     LessonPage,
 )
 from exams.models import Option
+from learning import page_cache
 from lecturers.models import LecturerPage
 
 
@@ -197,17 +199,52 @@ def enrolment_of(user, course: CoursePage) -> Enrolment | None:
     return Enrolment.objects.filter(learner=user, course=course).first()
 
 
-def course_context(*, course: CoursePage, user) -> dict:
-    lessons = list(lessons_of(course))
+@dataclass
+class LessonRow:
+    """A lesson as its course page lists it, with the learner's own completion mark."""
+
+    pk: int
+    title: str
+    url: str
+    duration_minutes: int
+    duration_label: str
+    completed: bool = False
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    """What a course page shows everyone alike: its lessons and its cover rendition."""
+
+    lessons: tuple[tuple[int, str, str, int, str], ...]
+    cover: dict | None
+
+
+def course_outline(course: CoursePage, *, request=None) -> CourseOutline:
+    """The course's outline, cached per content version (see ``learning.page_cache.shared``):
+    learners reopen a course page all day, and its 30 lesson pages need not be loaded for it."""
+
+    def build() -> CourseOutline:
+        lessons = tuple(
+            (p.pk, p.title, p.url, p.duration_minutes, _("%(m)s 分钟") % {"m": p.duration_minutes})
+            for p in lessons_of(course)
+        )
+        cover = None
+        if course.cover_id:
+            rendition = course.cover.get_rendition(COVER_HEADER)
+            cover = {"url": rendition.url, "width": rendition.width, "height": rendition.height}
+        return CourseOutline(lessons=lessons, cover=cover)
+
+    return page_cache.shared("course-outline", build, course.pk, request=request)
+
+
+def course_context(*, course: CoursePage, user, request=None) -> dict:
+    outline = course_outline(course, request=request)
     done = completed_lesson_ids(user, course)
     enrolment = enrolment_of(user, course)
-    for lesson in lessons:
-        lesson.completed = lesson.pk in done
+    lessons = [LessonRow(*row, completed=row[0] in done) for row in outline.lessons]
     resume = _resume_lesson(lessons, enrolment.last_lesson_id if enrolment else None)
     completed = sum(1 for lesson in lessons if lesson.completed)
-    cover = None
-    if course.cover_id:
-        cover = course.cover.get_rendition(COVER_HEADER)
+    cover = outline.cover
     return {
         "lessons": lessons,
         "enrolment": enrolment,
@@ -226,7 +263,7 @@ def course_context(*, course: CoursePage, user) -> dict:
     }
 
 
-def _resume_lesson(lessons: list[LessonPage], last_visited_id: int | None) -> LessonPage | None:
+def _resume_lesson(lessons: list[LessonRow], last_visited_id: int | None) -> LessonRow | None:
     """Where to continue (继续学习): the last lesson visited, or if that one is finished, the next
     unfinished lesson after it (else the first unfinished one)."""
     start = next((i for i, lesson in enumerate(lessons) if lesson.pk == last_visited_id), None)
@@ -237,9 +274,12 @@ def _resume_lesson(lessons: list[LessonPage], last_visited_id: int | None) -> Le
     return next((lesson for lesson in lessons if not lesson.completed), None)
 
 
-def lesson_context(*, lesson: LessonPage, user) -> dict:
-    course = CoursePage.objects.get(path=lesson.path[: -LessonPage.steplen])
-    siblings = list(lessons_of(course).only("pk", "title", "url_path", "path", "depth"))
+def lesson_context(*, lesson: LessonPage, user, course: CoursePage | None = None, request=None):
+    """The lesson's course, neighbours and position (from the cached outline) and the
+    learner's completion and passed knowledge checks."""
+    if course is None:
+        course = CoursePage.objects.get(path=lesson.path[: -LessonPage.steplen])
+    siblings = [LessonRow(*row) for row in course_outline(course, request=request).lessons]
     position = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), None)
     previous_lesson = next_lesson = None
     if position is not None:

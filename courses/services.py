@@ -9,9 +9,10 @@ is locked while the course's completion is decided, and the points ledger's keys
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -84,17 +85,34 @@ def enrol_learners(*, learner_ids: list[int], course: CoursePage, by: User) -> i
     return len(created)
 
 
-def record_visit(*, learner: User, lesson: LessonPage, now: datetime | None = None) -> bool:
+#: A learner reloading or revisiting the same lesson within this time is not written again.
+VISIT_REFRESH = timedelta(minutes=5)
+
+
+def record_visit(
+    *,
+    learner: User,
+    lesson: LessonPage,
+    course: CoursePage | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Remember the lesson as where the learner left off (继续学习), if they are enrolled.
 
     Visiting does not enrol: browsing a course is free, only enrolling puts it on the
-    learner's list.
+    learner's list. A revisit of the same lesson within ``VISIT_REFRESH`` writes nothing: the
+    place to continue is the same, and a write per page view would cost every view.
     """
     now = now or timezone.now()
-    course_path = lesson.path[: -LessonPage.steplen]
-    updated = Enrolment.objects.filter(learner=learner, course__path=course_path).update(
-        last_lesson=lesson, last_visited_at=now
-    )
+    enrolments = Enrolment.objects.filter(learner=learner)
+    if course is not None:
+        enrolments = enrolments.filter(course=course)
+    else:
+        enrolments = enrolments.filter(course__path=lesson.path[: -LessonPage.steplen])
+    updated = enrolments.filter(
+        ~Q(last_lesson=lesson)
+        | Q(last_visited_at__isnull=True)
+        | Q(last_visited_at__lt=now - VISIT_REFRESH)
+    ).update(last_lesson=lesson, last_visited_at=now)
     return bool(updated)
 
 

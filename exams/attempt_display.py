@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from wagtail.rich_text import expand_db_html
 
 from exams.attempts import answers_visible, score_visible, shown_snapshot, to_shown
@@ -32,6 +33,17 @@ def _public(snapshot: dict, score: Decimal) -> dict:
         data["sub_questions"] = [
             _public(sub, (Decimal(sub["score"]) * ratio).quantize(Decimal("0.01"))) for sub in subs
         ]
+    return data
+
+
+#: How long an attempt's question texts stay cached: longer than any exam lasts.
+QUESTIONS_CACHE_SECONDS = 6 * 60 * 60
+
+
+def _shown_question(item: AttemptQuestion) -> dict:
+    """The part of a question that never changes during the attempt (frozen at its start)."""
+    data = _public(shown_snapshot(item.version.snapshot, item.option_order), item.score)
+    data["position"] = item.position
     return data
 
 
@@ -70,10 +82,36 @@ def attempt_payload(attempt: Attempt, *, now: datetime, with_questions: bool = T
     }
     if with_questions:
         reveal = answers_visible(attempt, now=now)
-        items = attempt.items.select_related("version").order_by("position")
         data["review_available"] = reveal
-        data["questions"] = [question_payload(item, reveal=reveal) for item in items]
+        if reveal:
+            items = attempt.items.select_related("version").order_by("position")
+            data["questions"] = [question_payload(item, reveal=True) for item in items]
+        else:
+            data["questions"] = _questions_in_progress(attempt)
     return data
+
+
+def _questions_in_progress(attempt: Attempt) -> list[dict]:
+    """Questions with the learner's saved answers and flags, before any review.
+
+    The exam page reloads the attempt after every interruption, and 80 frozen snapshots cost
+    far more to decode and relabel than the answers: the shown questions (fixed when the
+    attempt started, so never invalidated) are cached per attempt, and only the answers and
+    flags are read each time.
+    """
+    key = f"attempt-questions:{attempt.pk}"
+    shown = cache.get(key)
+    if shown is None:
+        items = list(attempt.items.select_related("version").order_by("position"))
+        shown = [(_shown_question(item), item.option_order) for item in items]
+        cache.set(key, shown, QUESTIONS_CACHE_SECONDS)
+        live = [(item.answer, item.flagged) for item in items]
+    else:
+        live = attempt.items.order_by("position").values_list("answer", "flagged")
+    return [
+        {**question, "flagged": flagged, "answer": to_shown(answer, order)}
+        for (question, order), (answer, flagged) in zip(shown, live, strict=True)
+    ]
 
 
 def result_payload(attempt: Attempt, *, now: datetime) -> dict:

@@ -24,6 +24,9 @@ from learning.models import User
 
 DEMO_LEARNER_PHONE = "13800000001"
 
+#: Demo attempts are spread over this many days before now (papers open a week earlier).
+HISTORY_DAYS = 83
+
 PAPERS = [
     {
         "title": "初级《社会工作综合能力》全真模拟（一）",
@@ -140,7 +143,7 @@ def build_paper(spec: dict, *, title: str, now) -> Paper | None:
     paper = Paper(
         title=title,
         is_published=True,
-        opens_at=now - timedelta(days=10),
+        opens_at=now - timedelta(days=HISTORY_DAYS + 7),
         closes_at=now + timedelta(days=30),
         **{k: spec[k] for k in SETTINGS if k in spec},
     )
@@ -193,20 +196,25 @@ def fit_rules_to_pool(paper: Paper) -> bool:
 def sit_paper(
     paper: Paper, sitters: int, *, rng: random.Random, now, with_demo_learner: bool = False
 ) -> None:
-    """Finished attempts by demo learners of varied ability, over the last week."""
+    """Finished attempts by demo learners of varied ability from every community, spread over
+    the last twelve weeks (the organisers' activity trend); the demo learner's is this week."""
     learners = list(
         User.objects.filter(profile__isnull=False)
         .exclude(phone=DEMO_LEARNER_PHONE)
         .filter(profile__exam_level=paper.target_levels[0] if paper.target_levels else paper.level)
-        .order_by("pk")[: sitters * 3]
+        .order_by("pk")
     )
-    rng.shuffle(learners)
-    learners = learners[:sitters]
+    learners = rng.sample(learners, min(sitters, len(learners)))
     if with_demo_learner:
         learners += list(User.objects.filter(phone=DEMO_LEARNER_PHONE))
     for learner in learners:
         ability = rng.uniform(0.35, 0.95)
-        started = now - timedelta(days=rng.randint(1, 7), hours=rng.randint(0, 10))
+        days = (
+            rng.randint(1, 7)
+            if learner.phone == DEMO_LEARNER_PHONE
+            else rng.randint(1, HISTORY_DAYS)
+        )
+        started = now - timedelta(days=days, hours=rng.randint(0, 10))
         attempt, _created = start_attempt(paper=paper, learner=learner, now=started)
         answers = {}
         for item in attempt.items.select_related("version"):

@@ -16,6 +16,7 @@ class LearningConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401  (registers system checks)
+            page_cache,
             receivers,
         )
         from .baseline import ensure_baseline
@@ -23,6 +24,7 @@ class LearningConfig(AppConfig):
         from .sms import checks as sms_checks  # noqa: F401
 
         post_migrate.connect(ensure_baseline, sender=self)
+        page_cache.connect()
         user_logged_in.connect(receivers.award_daily_login, dispatch_uid="points_daily_login")
         post_save.connect(
             receivers.follow_learner_move,

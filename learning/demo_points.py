@@ -1,4 +1,4 @@
-"""Demo points: eight weeks of study history for every demo learner.
+"""Demo points: twelve weeks of study history for every demo learner.
 
 Every point goes through ``learning.points.award_history`` (``award`` for a batch, at the
 moment each event happened), so the rules and daily caps hold and the totals are built as in
@@ -15,7 +15,7 @@ from django.utils import timezone
 from learning.models import LearnerProfile, PointAction, User
 from learning.points import PendingAward, award_history
 
-DAYS = 56
+DAYS = 84
 #: The demo learner everyone logs in as studies almost every day (a visible streak).
 DILIGENT_PHONE = "13800000001"
 #: Two offline sessions (线下集训) in the period, as days ago.
@@ -70,7 +70,7 @@ def load(*, stdout=None) -> None:
 
 
 def _history(learner: User, now: datetime) -> list[PendingAward]:
-    """Eight weeks of one learner's study, the same on every run (seeded by the phone)."""
+    """Twelve weeks of one learner's study, the same on every run (seeded by the phone)."""
     rng = random.Random(f"points:{learner.phone}")  # noqa: S311 - demo data
     diligent = learner.phone == DILIGENT_PHONE
     diligence = 0.92 if diligent else rng.uniform(0.15, 0.8)

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from learning.demo import GIVEN, SURNAMES, next_exam_date
@@ -62,6 +62,9 @@ def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
             stdout,
             f"合成机构 {len(communities)} 个社区，新增学员 {len(users)} 人、积分记录 {entries} 条。",
         )
+    certified = _certify(seed)
+    if certified:
+        _say(stdout, f"合成持证学员新增 {certified} 人。")
 
 
 def top_up_ledger(*, per_learner: int, seed: int, stdout=None, batch: int = 200_000) -> int:
@@ -143,6 +146,56 @@ def _write_ledger_rows(rows: list[tuple]) -> int:
                 [(*row[:-1], adapt(row[-1])) for row in rows],
             )
     return len(rows)
+
+
+#: About one synthetic learner in this many holds a certificate (持证), obtained over the last
+#: ``CERTIFICATE_YEARS`` years, so the organisers' certificate trend has a slope.
+CERTIFIED_ONE_IN = 7
+CERTIFICATE_YEARS = 3
+
+
+def _certify(seed: int) -> int:
+    """Give the chosen synthetic learners a certificate (chosen by id: a rerun picks the same)."""
+    today = timezone.localdate()
+    chosen = LearnerProfile.objects.filter(
+        user__phone__startswith=PHONE_PREFIX, certificate_level=""
+    ).values_list("pk", "user_id", "exam_level")
+    updated = []
+    for pk, user_id, level in chosen.iterator(chunk_size=5000):
+        if user_id % CERTIFIED_ONE_IN:
+            continue
+        rng = random.Random(seed * 1_000_003 + user_id)  # noqa: S311 - synthetic data
+        updated.append(
+            LearnerProfile(
+                pk=pk,
+                certificate_level=ExamLevel.INTERMEDIATE
+                if level == ExamLevel.INTERMEDIATE
+                else ExamLevel.JUNIOR,
+                certificate_number=f"LD{user_id:08d}",
+                certificate_date=today - timedelta(days=rng.randint(0, CERTIFICATE_YEARS * 365)),
+            )
+        )
+    LearnerProfile.objects.bulk_update(
+        updated,
+        ["certificate_level", "certificate_number", "certificate_date"],
+        batch_size=2000,
+    )
+    return len(updated)
+
+
+def learners_to_fill(done: QuerySet) -> list[tuple[int, str, str]]:
+    """(user id, exam level, organisation path) of the synthetic learners after the last one
+    ``done`` (rows with a ``learner``) has rows for, in id order.
+
+    The apps' generators add report-shaped activity (courses, practice, mock exams) for these
+    only, so a rerun after adding learners tops up the newcomers and duplicates nothing.
+    """
+    last = done.filter(learner__phone__startswith=PHONE_PREFIX).aggregate(n=Max("learner_id"))["n"]
+    return list(
+        LearnerProfile.objects.filter(user__phone__startswith=PHONE_PREFIX, user_id__gt=last or 0)
+        .order_by("user_id")
+        .values_list("user_id", "exam_level", "organisation__path")
+    )
 
 
 def _say(stdout, message: str) -> None:

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from learning import page_cache
 from learning.api import api
 from learning.health import healthz
 from learning.views import my_learning
@@ -32,4 +33,8 @@ if settings.DEBUG:
 if settings.BENCHMARK_VIEWS:
     urlpatterns.append(path("bench/", include("learning.benchmark")))
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's page view behind the anonymous page cache (learning.page_cache), then Wagtail's own.
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, page_cache.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

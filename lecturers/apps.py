@@ -11,7 +11,11 @@ class LecturersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from learning import page_cache
+
         from . import signals  # noqa: F401  (connects the page signals)
         from .roles import grant_lecturer_roles
 
         post_migrate.connect(grant_lecturer_roles, sender=self)
+        # Lecturer pages list their upcoming training sessions.
+        page_cache.depends_on("lecturers.TrainingSession")

@@ -25,6 +25,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from learning.models import Organisation
+from learning.page_cache import PublicPageCacheMixin
 
 #: Rendition specs of lecturer photos: directory card, detail page, API thumbnail.
 PHOTO_CARD = "fill-240x240"
@@ -59,8 +60,10 @@ class LecturerExpertise(TaggedItemBase):
     )
 
 
-class LecturerIndexPage(Page):
+class LecturerIndexPage(PublicPageCacheMixin, Page):
     """The lecturer directory (讲师团): filterable by type and expertise, searchable by name."""
+
+    cache_query_params = frozenset({"type", "expertise", "page"})
 
     intro = models.TextField(_("导语"), blank=True)
 
@@ -84,7 +87,7 @@ class LecturerIndexPage(Page):
         return context
 
 
-class LecturerPage(Page):
+class LecturerPage(PublicPageCacheMixin, Page):
     """One lecturer of the pool: the page title is the lecturer's name."""
 
     lecturer_type = models.CharField(

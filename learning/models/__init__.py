@@ -1,5 +1,6 @@
 """Models of the learner core, one module per topic, re-exported here."""
 
+from .content_version import ContentVersion
 from .organisations import Organisation
 from .pages import HomePage
 from .points import LedgerEntry, PointAction, PointPeriod, PointRule, PointTotal
@@ -11,6 +12,7 @@ from .users import User
 
 __all__ = [
     "ApiToken",
+    "ContentVersion",
     "HomePage",
     "LedgerEntry",
     "MessageTemplate",

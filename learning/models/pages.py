@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from learning.page_cache import PublicPageCacheMixin
 
-class HomePage(Page):
+
+class HomePage(PublicPageCacheMixin, Page):
     """The site's root: a welcome for visitors and the study dashboard for learners."""
 
     intro = models.CharField(_("导语"), max_length=255, blank=True)

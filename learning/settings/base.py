@@ -132,8 +132,15 @@ if REDIS_URL:
             "KEY_PREFIX": "xuetang",
         }
     }
+    # Sessions read from the shared cache, written through to the database. Only with a
+    # shared cache: with per-process memory a log-out on one worker would not reach the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous copies of public pages, and routes (learning.page_cache): at most this old when
+# only time changes them (every content change invalidates them at once); 0 turns them off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 Q_CLUSTER = {
     "name": "xuetang",
@@ -217,6 +224,8 @@ DEMO_LOADERS = [
     # after the question bank's demo loader: the mock exams draw from its questions
     "exams.demo_papers.load",
     "courses.demo.load",
+    # after the courses and mock exams: backdated study for the organisers' reports
+    "courses.demo_reports.load",
 ]
 
 LOGGING = {
@@ -293,6 +302,9 @@ TRAINING_REQUIRED_HOURS = float(os.environ.get("TRAINING_REQUIRED_HOURS", "10"))
 TRAINING_REQUIRED_COURSES: list[int] = []
 #: Weakest chapters / knowledge points list only those with at least this many answers.
 REPORTS_WEAK_MIN_ANSWERS = 10
+#: The organisers' dashboard figures are kept this long (courses.reports.snapshot): the page says
+#: when they were computed and has a button to recompute them at once.
+REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "600"))
 #: Seconds a leaderboard page and its count (积分排行) may stay cached; any award to that
 #: period, a learner's move or a rebuild replaces it at once (learning.points.board_version),
 #: with Redis in every process, with the local-memory cache only in the one that made it.

@@ -63,3 +63,23 @@ def test_reconnects_when_the_server_closes_each_connection(server):
 def test_counts_an_unexpected_status_as_an_error(server):
     result = load(server, "/missing")
     assert not result.latencies and result.errors.keys() == {"HTTP 404"}
+
+
+def test_a_limited_pool_is_never_requested_twice(server):
+    seen = []
+    result = run_load(
+        host="127.0.0.1",
+        port=server,
+        make_request=lambda n: (
+            seen.append(n) or f"GET /ok/{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+        ),
+        expect_status=200,
+        connections=2,
+        seconds=5,
+        warmup=0,
+        limit=40,
+    )
+    assert sorted(seen) == list(range(40))
+    assert len(result.latencies) == 40
+    # The measurement ends with the last response, not after the full five seconds.
+    assert result.seconds < 5 and result.throughput > 40 / 5

@@ -77,6 +77,27 @@ def test_continue_where_i_left_off_is_the_last_lesson_visited(client, learner, m
     assert selectors.continue_learning(learner)[0].last_lesson_id == lessons[1].pk
 
 
+def test_a_revisit_within_minutes_writes_nothing_but_a_later_or_other_one_does(
+    learner, make_course
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    course = make_course(lessons=2)
+    first, second = lessons_of(course)
+    services.enrol(learner=learner, course=course)
+    now = timezone.now()
+    assert services.record_visit(learner=learner, lesson=first, now=now)
+    soon = now + services.VISIT_REFRESH - timedelta(seconds=1)
+    assert not services.record_visit(learner=learner, lesson=first, course=course, now=soon)
+    assert services.record_visit(learner=learner, lesson=second, course=course, now=soon)
+    later = soon + services.VISIT_REFRESH + timedelta(seconds=1)
+    assert services.record_visit(learner=learner, lesson=second, now=later)
+    enrolment = Enrolment.objects.get(learner=learner, course=course)
+    assert (enrolment.last_lesson_id, enrolment.last_visited_at) == (second.pk, later)
+
+
 def test_visiting_a_lesson_does_not_enrol(client, learner, make_course):
     course = make_course()
     client.force_login(learner)

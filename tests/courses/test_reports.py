@@ -15,6 +15,8 @@ Residents: 幸福里 20,000, 和平 10,000, 东湖 5,000.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -529,3 +531,152 @@ def test_rankings_of_organisations_and_learners_this_month(client, world):
     assert ranking == {"幸福里社区": (3, 2 * lesson_points), "和平社区": (1, 0)}
     top = [(t.rank, t.name, t.points) for t in response.context["top_learners"]]
     assert top == [(1, "林芳", lesson_points), (1, "王磊", lesson_points)]
+
+
+# --- freshness (the figures' cache) --------------------------------------------------------
+
+
+def _newcomer(make_learner, world) -> User:
+    """A candidate who joins 幸福里社区 after the figures were computed."""
+    return make_learner(name="新来的", organisation=world.xingfu, exam_level="junior")
+
+
+def test_dashboard_keeps_its_figures_and_says_when_they_were_computed(
+    client, world, make_learner, django_assert_max_num_queries
+):
+    client.force_login(organiser_of(None))
+    first = client.get(REPORTS)
+    assert first.context["total"].candidates == 4
+    _newcomer(make_learner, world)
+    with django_assert_max_num_queries(12):  # the session, the scope, the admin; no figures
+        again = client.get(REPORTS)
+    assert again.context["total"].candidates == 4
+    assert again.context["computed_at"] == first.context["computed_at"]
+    shown = timezone.localtime(first.context["computed_at"]).strftime("%H:%M")
+    assert f"数据更新于 {shown}" in again.content.decode()
+
+
+def test_refresh_recomputes_the_figures_at_once(client, world, make_learner):
+    client.force_login(organiser_of(None))
+    client.get(REPORTS, {"org": world.chengguan.pk})
+    _newcomer(make_learner, world)
+    response = client.post(f"{REPORTS}?org={world.chengguan.pk}")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?org={world.chengguan.pk}")
+    refreshed = client.get(response["Location"])
+    assert refreshed.context["total"].candidates == 4
+    assert "统计数据已更新" in refreshed.content.decode()
+
+
+def test_figures_expire_after_the_stated_freshness(client, world, make_learner, settings):
+    settings.REPORTS_CACHE_SECONDS = 1
+    client.force_login(organiser_of(None))
+    client.get(REPORTS)
+    _newcomer(make_learner, world)
+    time.sleep(1.2)
+    assert client.get(REPORTS).context["total"].candidates == 5
+
+
+def test_each_organisation_and_training_rule_has_its_own_figures(client, world, settings):
+    client.force_login(organiser_of(None))
+    assert client.get(REPORTS).context["total"].trained == 2
+    assert client.get(REPORTS, {"org": world.heping.pk}).context["total"].candidates == 1
+    settings.TRAINING_REQUIRED_HOURS = 6
+    assert client.get(REPORTS).context["total"].trained == 3  # 王磊's 6 hours now suffice
+
+
+def test_street_organiser_never_gets_the_prefectures_cached_figures(client, world):
+    client.force_login(organiser_of(None))
+    client.get(REPORTS)
+    client.force_login(organiser_of(world.chengguan))
+    response = client.get(REPORTS)
+    assert set(table(response.context["rows"])) == {"幸福里社区", "和平社区"}
+    assert response.context["total"].candidates == 3
+
+
+def test_home_panel_shows_the_dashboards_figures_and_their_time(client, world, make_learner):
+    client.force_login(organiser_of(world.chengguan))
+    client.get(REPORTS)
+    _newcomer(make_learner, world)
+    html = client.get("/admin/").content.decode()
+    assert "<strong>3</strong>" in html  # candidates as computed with the dashboard
+    client.post(REPORTS)
+    html = client.get("/admin/").content.decode()
+    assert "<strong>4</strong>" in html
+    assert "数据更新于" in html
+
+
+def test_home_panel_is_cached_between_visits(
+    client, world, make_learner, django_assert_max_num_queries
+):
+    client.force_login(organiser_of(None))
+    client.get("/admin/")
+    _newcomer(make_learner, world)
+    with django_assert_max_num_queries(30):
+        html = client.get("/admin/").content.decode()
+    assert "<strong>4</strong>" in html  # not 5: the newcomer shows after the refresh
+
+
+# --- whose study record can be opened --------------------------------------------------------
+
+
+def test_study_record_of_a_non_candidate_learner_in_scope(client, world):
+    client.force_login(organiser_of(world.chengguan))
+    response = client.get(f"{REPORTS}learners/{world.zhao.pk}/")
+    assert response.status_code == 200
+    assert response.context["record"].courses_completed == 2
+
+
+def test_accounts_without_a_learner_profile_have_no_study_record(client, world):
+    organiser = organiser_of(None)
+    street_organiser = organiser_of(world.chengguan)
+    staff = User.objects.create_user(phone="13900002222", name="管理员", password="pw")
+    client.force_login(organiser)
+    for user in (organiser, street_organiser, staff):
+        assert client.get(f"{REPORTS}learners/{user.pk}/").status_code == 404
+        assert client.get(f"{REPORTS}learners/{user.pk}/?format=xlsx").status_code == 404
+    assert client.get(f"{REPORTS}learners/999999/").status_code == 404
+
+
+def test_deactivated_learner_has_no_study_record(client, world):
+    world.wang.is_active = False
+    world.wang.save(update_fields=["is_active"])
+    client.force_login(organiser_of(None))
+    assert client.get(f"{REPORTS}learners/{world.wang.pk}/").status_code == 404
+    assert client.get(f"{REPORTS}learners/{world.lin.pk}/").status_code == 200
+
+
+def test_mock_answers_filed_as_practice_records_are_not_practice(client, world):
+    question = AttemptQuestion.objects.get(attempt__learner=world.lin).question
+    PracticeAnswer.objects.create(
+        learner=world.lin,
+        question=question,
+        version=current_version(question),
+        mode=PracticeAnswer.Mode.EXAM,
+        answer=["B"],
+        correct=False,
+        local_date=timezone.localdate(),
+    )
+    client.force_login(organiser_of(None))
+    assert client.get(REPORTS).context["weeks"][-1].practice_answers == 7
+
+
+def test_figures_being_computed_elsewhere_are_waited_for_not_recomputed(
+    world, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from courses.reports import snapshot
+
+    computed = snapshot.dashboard(None)
+    key = snapshot._key("dashboard", None)
+    cache.delete(key)
+    cache.add(f"{key}:computing", timezone.now())  # another request is computing them
+
+    def finish_elsewhere(*_args):
+        cache.set(key, snapshot.Snapshot(computed.data, timezone.now()))
+
+    threading.Timer(0.2, finish_elsewhere).start()
+    with django_assert_num_queries(0):
+        found = snapshot.dashboard(None)
+    assert found.data["total"].candidates == 4

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0005_merge_0004_point_totals_0004_reminders_and_sms'),
+        ('learning', '0006_content_version'),
     ]
 
     operations = [

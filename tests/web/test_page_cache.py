@@ -1,0 +1,178 @@
+"""The anonymous page cache (learning.page_cache): fast, and never stale or personal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from wagtail.models import PageViewRestriction
+
+from learning.page_cache import STATUS_HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, url, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_second_anonymous_visit_is_served_from_the_cache_with_one_query(
+    client, make_course, django_assert_max_num_queries
+):
+    make_course("邻里纠纷调解实务")
+    first = _get(client, "/courses/")
+    assert first[STATUS_HEADER] == "miss"
+    client.cookies.clear()
+    with django_assert_max_num_queries(1):
+        second = _get(client, "/courses/")
+    assert second[STATUS_HEADER] == "hit"
+    assert "邻里纠纷调解实务" in second.content.decode()
+
+
+def test_a_published_course_appears_at_once(client, make_course):
+    make_course("邻里纠纷调解实务")
+    _get(client, "/courses/")
+    make_course("志愿者队伍建设")
+    client.cookies.clear()
+    response = _get(client, "/courses/")
+    assert response[STATUS_HEADER] == "miss"
+    assert "志愿者队伍建设" in response.content.decode()
+
+
+def test_an_unpublished_course_is_gone_at_once(client, make_course):
+    course = make_course("邻里纠纷调解实务")
+    _get(client, course.url)
+    course.unpublish()
+    client.cookies.clear()
+    assert client.get(course.url).status_code == 404
+    assert "邻里纠纷调解实务" not in _get(client, "/courses/").content.decode()
+
+
+def test_a_changed_title_shows_at_once(client, make_course):
+    course = make_course("邻里纠纷调解实务")
+    _get(client, course.url)
+    course.title = "邻里纠纷调解实务（第二版）"
+    course.save_revision().publish()
+    client.cookies.clear()
+    assert "（第二版）" in _get(client, course.url).content.decode()
+
+
+def test_logged_in_learners_never_get_the_shared_copy(client, make_course, learner):
+    course = make_course("邻里纠纷调解实务")
+    _get(client, course.url)
+    client.force_login(learner)
+    response = _get(client, course.url)
+    assert STATUS_HEADER not in response
+    assert learner.name in response.content.decode()
+
+
+def test_each_visitor_gets_a_working_csrf_token(make_course):
+    make_course("邻里纠纷调解实务")
+    Client().get("/courses/")  # stores the copy
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/courses/")
+    assert page[STATUS_HEADER] == "hit"
+    html = page.content.decode()
+    assert "__page_cache_csrf_token__" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    switched = visitor.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": "/courses/", "csrfmiddlewaretoken": token},
+    )
+    assert switched.status_code == 302
+    assert visitor.cookies["django_language"].value == "en"
+
+
+def test_languages_are_cached_apart(client, make_course):
+    make_course("邻里纠纷调解实务")
+    chinese = _get(client, "/courses/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    english = _get(client, "/courses/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english[STATUS_HEADER] == "miss"
+    assert english.content != chinese
+
+
+def test_only_declared_query_parameters_are_stored(client, make_course):
+    make_course("邻里纠纷调解实务")
+    _get(client, "/courses/?q=调解")
+    assert STATUS_HEADER not in _get(client, "/courses/?q=调解")
+    _get(client, "/courses/?category=practice")
+    assert _get(client, "/courses/?category=practice")[STATUS_HEADER] == "hit"
+
+
+def test_a_restricted_page_is_never_served_from_the_cache(client, make_course):
+    course = make_course("邻里纠纷调解实务")
+    _get(client, course.url)
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="only-us"
+    )
+    client.cookies.clear()
+    response = client.get(course.url)
+    assert STATUS_HEADER not in response
+    assert "本课时讲解社区走访" not in response.content.decode()
+    client.cookies.clear()
+    assert STATUS_HEADER not in client.get(course.url)
+
+
+def test_a_new_training_session_shows_on_the_lecturer_page(client, make_lecturer, make_session):
+    lecturer = make_lecturer(name="周明")
+    _get(client, lecturer.url)
+    session = make_session(title="社区议事协商专题")
+    session.lecturers.add(lecturer)
+    client.cookies.clear()
+    assert "社区议事协商专题" in _get(client, lecturer.url).content.decode()
+
+
+def test_the_cache_can_be_turned_off(client, make_course, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_course("邻里纠纷调解实务")
+    _get(client, "/courses/")
+    assert STATUS_HEADER not in _get(client, "/courses/")
+
+
+def test_a_renamed_course_moves_for_learners_at_once(client, make_course, learner):
+    course = make_course("邻里纠纷调解实务")
+    old_url = course.url
+    client.force_login(learner)
+    _get(client, old_url)  # caches the route
+    course.slug = "tiaojie"
+    course.save_revision().publish()
+    assert client.get(old_url).status_code == 404
+    assert "邻里纠纷调解实务" in _get(client, "/courses/tiaojie/").content.decode()
+
+
+def test_a_new_lesson_shows_on_the_course_page_at_once(client, make_course, learner):
+    from courses.models import LessonPage
+
+    course = make_course("邻里纠纷调解实务", lessons=2)
+    client.force_login(learner)
+    _get(client, course.url)  # caches the outline
+    course.add_child(instance=LessonPage(title="调解协议的签订", slug="xieyi"))
+    html = _get(client, course.url).content.decode()
+    assert "调解协议的签订" in html
+
+
+def test_a_restriction_added_later_applies_to_a_cached_route(client, make_course, learner):
+    course = make_course("邻里纠纷调解实务")
+    client.force_login(learner)
+    _get(client, course.url)  # caches the route as unrestricted
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="only-us"
+    )
+    html = client.get(course.url).content.decode()
+    assert "邻里纠纷调解实务（1）" not in html
+    assert 'name="password"' in html
+
+
+def test_a_learners_course_page_is_served_with_few_queries(
+    client, make_course, learner, django_assert_max_num_queries
+):
+    course = make_course("邻里纠纷调解实务", lessons=30)
+    client.force_login(learner)
+    _get(client, course.url)
+    # content version, the page, session, user, completions, enrolment
+    with django_assert_max_num_queries(6):
+        html = _get(client, course.url).content.decode()
+    assert html.count('class="lesson-list"') == 1 and "（30）" in html
