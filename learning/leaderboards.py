@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL here joins model table names and fixed fragments; values are params
 """Leaderboards (积分排名): selectors over the per-period totals, never over the ledger.
 
 Ranking is competition ranking: learners with equal points share a rank and the next rank
@@ -14,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from learning.models import LearnerProfile, LedgerEntry, Organisation, PointPeriod, PointTotal, User
 from learning.point_defaults import BADGES
-from learning.points import organisation_columns, period_starts
+from learning.points import board_version, organisation_columns, period_starts
 from learning.selectors import points_summary
 
 PERIODS = [str(value) for value in PointPeriod.values]
@@ -61,6 +63,9 @@ class Leaderboard:
     #: The viewer's rank (None when they are outside the scope) and points.
     my_rank: int | None
     my_points: int
+    #: Whether the viewer is on this board: learners with no points in the period are not
+    #: listed (未上榜), but still see their points (0) and the rank they share with them.
+    listed: bool = False
     near_me: list[RankedLearner] = field(default_factory=list)
 
 
@@ -110,32 +115,73 @@ def resolve_scope(
     return scope, anchor
 
 
-def _scope_filter(scope: str, organisation: Organisation | None) -> Q:
-    if organisation is None:
-        # Everyone with a community: staff accounts that happen to have points are not ranked.
-        return Q(community__isnull=False)
-    return Q(**{f"{scope}_id": organisation.pk})
+@dataclass(frozen=True)
+class _Board:
+    """One period's totals in one scope, as SQL: the hot path of every leaderboard request.
+
+    Hand-written SQL rather than querysets: each statement is one range of a ``pt_*``
+    index, and at 100,000 learners compiling seven querysets cost more than running them.
+    """
+
+    period: str
+    start: date
+    scope: str
+    organisation_id: int | None
+
+    def where(self) -> tuple[str, list]:
+        column = "community_id IS NOT NULL" if self.organisation_id is None else None
+        params: list = [self.period, connection.ops.adapt_datefield_value(self.start)]
+        if column is None:
+            column = f"{self.scope}_id = %s"
+            params.append(self.organisation_id)
+        return f"t.period = %s AND t.period_start = %s AND t.{column}", params
+
+    def rows(self, extra: str, extra_params: list, order: str, limit: int, offset: int = 0):
+        where, params = self.where()
+        return (
+            "SELECT t.learner_id, t.points, t.community_id, u.name, o.name "
+            f"FROM {_TOTALS} t JOIN {_USERS} u ON u.id = t.learner_id "
+            f"LEFT JOIN {_ORGANISATIONS} o ON o.id = t.community_id "
+            f"WHERE {where}{extra} ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, *extra_params, limit, offset],
+        )
+
+    def cache_key(self, page: int, page_size: int, version: str) -> str:
+        return (
+            f"points:board:{self.period}:{self.start.isoformat()}:{self.scope}:"
+            f"{self.organisation_id}:{page}:{page_size}:{version}"
+        )
 
 
-def _totals(
-    period: str, scope: str, organisation: Organisation | None, now: datetime | None
-) -> QuerySet[PointTotal]:
-    start = period_starts(now)[period]
-    return PointTotal.objects.filter(_scope_filter(scope, organisation), period=period).filter(
-        period_start=start
-    )
+_TOTALS = connection.ops.quote_name(PointTotal._meta.db_table)
+_USERS = connection.ops.quote_name(User._meta.db_table)
+_ORGANISATIONS = connection.ops.quote_name(Organisation._meta.db_table)
+_ORDER = "t.points DESC, t.learner_id"
 
 
-def _ranked(row: PointTotal, rank: int | None, viewer: User) -> RankedLearner:
-    return RankedLearner(
-        rank=rank,
-        learner_id=row.learner_id,
-        name=row.learner.name,
-        organisation_id=row.community_id,
-        organisation_name=row.community.name if row.community else "",
-        points=row.points,
-        is_me=row.learner_id == viewer.pk,
-    )
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _page_and_count(board: _Board, page: int, page_size: int) -> tuple[list[tuple], int]:
+    """A page of (learner, points, community, name, community name) rows and how many are
+    ranked: the part every viewer shares, cached until an award changes the period's totals
+    (``learning.points.board_version``) or ``POINTS_LEADERBOARD_CACHE_SECONDS`` pass."""
+    seconds = settings.POINTS_LEADERBOARD_CACHE_SECONDS
+    key = board.cache_key(page, page_size, board_version(board.period, board.start))
+    cached = cache.get(key) if seconds else None
+    if cached is not None:
+        return cached
+    rows = [
+        tuple(row) for row in _fetch(*board.rows("", [], _ORDER, page_size, (page - 1) * page_size))
+    ]
+    where, params = board.where()
+    count = _fetch(f"SELECT COUNT(*) FROM {_TOTALS} t WHERE {where}", params)[0][0]
+    if seconds:
+        cache.set(key, (rows, count), seconds)
+    return rows, count
 
 
 def leaderboard(
@@ -151,35 +197,45 @@ def leaderboard(
 ) -> Leaderboard:
     """One page of a leaderboard, the viewer's own standing and the learners around them.
 
-    ``now`` picks the week or month shown (the current one by default).
+    ``now`` picks the week or month shown (the current one by default). The page and the
+    number ranked may come from the cache (see ``_page_and_count``); the viewer's points,
+    rank and neighbours are always read live, so they are exact.
     """
     check_period(period)
     home = home_organisation(viewer)
     scope, organisation = resolve_scope(home=home, scope=scope, organisation_id=organisation_id)
-    totals = _totals(period, scope, organisation, now)
+    board = _Board(
+        period, period_starts(now)[period], scope, organisation.pk if organisation else None
+    )
     in_scope = home is not None and (
         organisation is None or home.path.startswith(organisation.path)
     )
-    my_points = totals.filter(learner=viewer).values_list("points", flat=True).first() or 0
-    offset = (page - 1) * page_size
-    rows = list(
-        totals.select_related("learner", "community").order_by("-points", "learner_id")[
-            offset : offset + page_size
-        ]
+    rows, count = _page_and_count(board, page, page_size)
+    where, params = board.where()
+    mine = (
+        _fetch(
+            f"SELECT t.points FROM {_TOTALS} t WHERE {where} AND t.learner_id = %s",
+            [*params, viewer.pk],
+        )
+        if in_scope
+        else []
     )
-    above, below = _neighbours(totals, viewer, my_points, near) if in_scope else ([], [])
-    wanted = {row.points for row in above + below}
-    if in_scope:
-        wanted.add(my_points)
-    if rows and offset:
-        wanted.add(rows[0].points)
-    count, rank_of = _count_and_ranks(totals, wanted)
+    my_points = mine[0][0] if mine else 0
+    above, below = _neighbours(board, viewer, my_points, near) if in_scope else ([], [])
+    offset = (page - 1) * page_size
+    nearby = {row[1] for row in above + below}
+    rank_of = _ranks(
+        board,
+        anchor=my_points if in_scope else None,
+        nearby=nearby,
+        others={rows[0][1]} if rows and offset else set(),
+    )
     my_rank = rank_of[my_points] if in_scope else None
-    near_me = [_ranked(row, rank_of[row.points], viewer) for row in above]
+    near_me = [_ranked(row, rank_of[row[1]], viewer) for row in above]
     if in_scope and near:
         me = RankedLearner(my_rank, viewer.pk, viewer.name, home.pk, home.name, my_points, True)
         near_me.append(me)
-    near_me += [_ranked(row, rank_of[row.points], viewer) for row in below]
+    near_me += [_ranked(row, rank_of[row[1]], viewer) for row in below]
     return Leaderboard(
         period=period,
         scope=scope,
@@ -188,53 +244,114 @@ def leaderboard(
         count=count,
         my_rank=my_rank,
         my_points=my_points,
+        listed=bool(mine),
         near_me=near_me,
     )
 
 
+def _ranked(row: tuple, rank: int | None, viewer: User) -> RankedLearner:
+    learner_id, points, community_id, name, community_name = row
+    return RankedLearner(
+        rank=rank,
+        learner_id=learner_id,
+        name=name,
+        organisation_id=community_id,
+        organisation_name=community_name or "",
+        points=points,
+        is_me=learner_id == viewer.pk,
+    )
+
+
 def _neighbours(
-    totals: QuerySet[PointTotal], viewer: User, my_points: int, near: int
-) -> tuple[list[PointTotal], list[PointTotal]]:
+    board: _Board, viewer: User, my_points: int, near: int
+) -> tuple[list[tuple], list[tuple]]:
     """The ``near`` learners just above and just below the viewer, best first.
 
     The viewer's place is taken in the order (-points, learner id), so it is defined even
-    when they have no points (no row) yet; ties keep a stable order.
+    when they have no points (no row) yet; ties keep a stable order. One statement of four
+    index seeks (the viewer's ties before and after them, the next points values above and
+    below): a single ``OR`` condition cannot start at the viewer's place in the index, and
+    at 100,000 learners that scan cost more than the rest of the leaderboard.
     """
     if not near:
         return [], []
-    nearby = totals.select_related("learner", "community").exclude(learner=viewer)
-    above = nearby.filter(Q(points__gt=my_points) | Q(points=my_points, learner_id__lt=viewer.pk))
-    below = nearby.filter(Q(points__lt=my_points) | Q(points=my_points, learner_id__gt=viewer.pk))
-    return (
-        list(above.order_by("points", "-learner_id")[:near])[::-1],
-        list(below.order_by("-points", "learner_id")[:near]),
+    me = [my_points, viewer.pk]
+    parts = [
+        board.rows(" AND t.points = %s AND t.learner_id < %s", me, "t.learner_id DESC", near),
+        board.rows(" AND t.points > %s", [my_points], "t.points, t.learner_id DESC", near),
+        board.rows(" AND t.points = %s AND t.learner_id > %s", me, "t.learner_id", near),
+        board.rows(" AND t.points < %s", [my_points], _ORDER, near),
+    ]
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part}) n{index}" for index, (part, _p) in enumerate(parts)
     )
+    rows = _fetch(sql, [param for _part, params in parts for param in params])
+    place = (-my_points, viewer.pk)
+    ordered = sorted(rows, key=lambda row: (-row[1], row[0]))
+    above = [row for row in ordered if (-row[1], row[0]) < place][-near:]
+    below = [row for row in ordered if (-row[1], row[0]) > place][:near]
+    return above, below
 
 
-def _count_and_ranks(totals: QuerySet[PointTotal], values: set[int]) -> tuple[int, dict[int, int]]:
-    """How many are ranked, and the rank of each points value (1 + how many have more)."""
-    ordered = sorted(values)
-    counts = totals.aggregate(
-        count=Count("points"),
-        **{
-            f"above_{index}": Count("points", filter=Q(points__gt=value))
-            for index, value in enumerate(ordered)
-        },
+def _ranks(
+    board: _Board, *, anchor: int | None, nearby: set[int], others: set[int]
+) -> dict[int, int]:
+    """The rank (1 + how many in the scope have more points) of the viewer's points
+    (``anchor``), of their neighbours' (``nearby``) and of ``others``, in one statement.
+
+    Counting is the one cost that grows with the board: for the last of 100,000 learners it
+    steps through every index entry above them. So each rank needs only one plain
+    ``COUNT(*)`` over an index range (the cheapest form on both databases): the viewer's,
+    and one per value of ``others``. The neighbours' ranks follow from the viewer's and a
+    per-points histogram of the few rows between the lowest and highest neighbour.
+    """
+    counted = sorted(({anchor} if anchor is not None else set()) | others)
+    if not counted:
+        return {}
+    where, params = board.where()
+    parts = [
+        (
+            f"SELECT 0, CAST(%s AS INTEGER), COUNT(*) FROM {_TOTALS} t "
+            f"WHERE {where} AND t.points > %s",
+            [value, *params, value],
+        )
+        for value in counted
+    ]
+    if anchor is not None and nearby:
+        low, high = min(nearby | {anchor}), max(nearby | {anchor})
+        parts.append(
+            (
+                f"SELECT 1, t.points, COUNT(*) FROM {_TOTALS} t WHERE {where} "
+                "AND t.points > %s AND t.points <= %s GROUP BY t.points",
+                [*params, low, high],
+            )
+        )
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part}) r{index}" for index, (part, _p) in enumerate(parts)
     )
-    return counts["count"], {
-        value: counts[f"above_{index}"] + 1 for index, value in enumerate(ordered)
-    }
+    above: dict[int, int] = {}
+    histogram: dict[int, int] = {}
+    for kind, value, count in _fetch(sql, [param for _part, params in parts for param in params]):
+        (histogram if kind else above)[value] = count
+    for value in nearby - above.keys():
+        if value >= anchor:  # more than the neighbour = more than me - those in (me, value]
+            between = sum(n for points, n in histogram.items() if anchor < points <= value)
+            above[value] = above[anchor] - between
+        else:  # more than the neighbour = more than me + those in (value, me]
+            between = sum(n for points, n in histogram.items() if value < points <= anchor)
+            above[value] = above[anchor] + between
+    return {value: count + 1 for value, count in above.items()}
 
 
 def _rank_page(
-    rows: list[PointTotal], offset: int, rank_of: dict[int, int], viewer: User
+    rows: list[tuple], offset: int, rank_of: dict[int, int], viewer: User
 ) -> list[RankedLearner]:
     """Competition ranks down a page: a tie repeats the rank, the next one skips (1, 1, 3)."""
     items: list[RankedLearner] = []
     for index, row in enumerate(rows):
         if index == 0:
-            rank = rank_of[row.points] if offset else 1
-        elif row.points == rows[index - 1].points:
+            rank = rank_of[row[1]] if offset else 1
+        elif row[1] == rows[index - 1][1]:
             rank = items[-1].rank
         else:
             rank = offset + index + 1

@@ -15,6 +15,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from learning.demo import GIVEN, SURNAMES, next_exam_date
 from learning.models import LearnerProfile, LedgerEntry, Organisation, PointAction, User
 from learning.models.profiles import ExamLevel, PostType
 from learning.point_defaults import DEFAULT_RULES
-from learning.points import ledger_key
+from learning.points import bulk_writes, ledger_key
 
 CODE_PREFIX = "LD"
 PHONE_PREFIX = "1990"
@@ -38,14 +39,11 @@ HISTORY_DAYS = 90
 EARNING_ACTIONS = [action for action in PointAction.values if DEFAULT_RULES[action][0] > 0]
 
 
-def generate(
-    *, learners: int, seed: int, stdout=None, ledger_per_learner: int | None = None, **options
-) -> None:
-    """Top the synthetic learners up to ``learners``, with their tree and point history.
+def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
+    """Top the synthetic learners up to ``learners``, with their tree and a short point history.
 
-    ``ledger_per_learner`` tops every synthetic learner's ledger up to that many entries
-    (issue 7's scale: 100,000 learners x 50 = 5,000,000 rows), in bulk; the command then
-    rebuilds the totals from the ledger (``rebuild_points``).
+    The command then tops the ledgers up (``--ledger-per-learner``, :func:`top_up_ledger`)
+    and rebuilds the totals from the ledger.
     """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by design
     existing = User.objects.filter(phone__startswith=PHONE_PREFIX).count()
@@ -67,48 +65,87 @@ def generate(
     certified = _certify(seed)
     if certified:
         _say(stdout, f"合成持证学员新增 {certified} 人。")
-    if ledger_per_learner:
-        added = _top_up_ledger(rng, ledger_per_learner)
-        _say(stdout, f"积分记录补足到每人 {ledger_per_learner} 条：新增 {added} 条。")
 
 
-def _top_up_ledger(rng: random.Random, per_learner: int, chunk: int = 2000) -> int:
-    """Every synthetic learner's ``load:N`` entries up to ``per_learner``; existing keys kept.
+def top_up_ledger(*, per_learner: int, seed: int, stdout=None, batch: int = 200_000) -> int:
+    """Top every synthetic learner's ``load:N`` ledger entries up to ``per_learner``.
 
-    Keys are numbered from 0 per learner, so a learner with c entries gets ``load:c`` to
-    ``load:{per_learner - 1}``; a rerun finds nothing missing and inserts nothing.
+    Issue 7's scale is 100,000 learners x 50 = 5,000,000 rows: model instances and
+    ``bulk_create`` took over ten minutes, so the rows are plain tuples written with one
+    ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) per ``batch`` rows, each batch its own
+    transaction (call this outside ``atomic``: an interrupted run keeps what it wrote and a
+    rerun continues). Keys are numbered from 0 per learner, so a learner with c entries gets
+    ``load:c`` to ``load:{per_learner - 1}``: a rerun finds nothing missing and inserts
+    nothing, and the unique key refuses a duplicate. Totals are not touched: the caller
+    rebuilds them (:func:`learning.points.rebuild_all_totals`). Returns the rows added.
     """
-    ids = list(
-        User.objects.filter(phone__startswith=PHONE_PREFIX)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    rng = random.Random(seed + per_learner)  # noqa: S311 - synthetic data, reproducible by design
+    have = _load_entries_per_learner()
     now = timezone.now()
     added = 0
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        have = dict(
-            LedgerEntry.objects.filter(learner_id__in=part, key__contains=":load:")
-            .values_list("learner_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        batch = []
-        for learner_id in part:
+    rows: list[tuple] = []
+    with bulk_writes():
+        for learner_id in (
+            User.objects.filter(phone__startswith=PHONE_PREFIX)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .iterator(chunk_size=10_000)
+        ):
             for number in range(have.get(learner_id, 0), per_learner):
                 action = rng.choice(EARNING_ACTIONS)
-                batch.append(
-                    LedgerEntry(
-                        learner_id=learner_id,
-                        action=action,
-                        points=DEFAULT_RULES[action][0],
-                        key=f"{action}:{learner_id}:load:{number}"[:200],
-                        created_at=now - timedelta(seconds=rng.randint(0, HISTORY_DAYS * 86400)),
+                rows.append(
+                    (
+                        learner_id,
+                        action,
+                        DEFAULT_RULES[action][0],
+                        f"{action}:{learner_id}:load:{number}",
+                        "",
+                        now - timedelta(seconds=rng.randint(0, HISTORY_DAYS * 86400)),
                     )
                 )
-        LedgerEntry.objects.bulk_create(batch, batch_size=5000, ignore_conflicts=True)
-        added += len(batch)
+            if len(rows) >= batch:
+                added += _write_ledger_rows(rows)
+                _say(stdout, f"  积分记录已写入 {added} 条 …")
+                rows = []
+        added += _write_ledger_rows(rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {LedgerEntry._meta.db_table}")
     return added
+
+
+def _load_entries_per_learner() -> dict[int, int]:
+    """Learner id -> how many ``load:N`` entries they have (one grouped scan of the ledger)."""
+    return dict(
+        LedgerEntry.objects.filter(learner__phone__startswith=PHONE_PREFIX, key__contains=":load:")
+        .values_list("learner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+_LEDGER_COLUMNS = ("learner_id", "action", "points", "key", "note", "created_at")
+
+
+def _write_ledger_rows(rows: list[tuple]) -> int:
+    """Insert ready tuples (``_LEDGER_COLUMNS``) in one transaction; returns how many."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _LEDGER_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            placeholders = ", ".join(["%s"] * len(_LEDGER_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                [(*row[:-1], adapt(row[-1])) for row in rows],
+            )
+    return len(rows)
 
 
 #: About one synthetic learner in this many holds a certificate (持证), obtained over the last
@@ -247,23 +284,18 @@ def _create_learners(
 def _create_ledger(rng: random.Random, users: list[User]) -> int:
     """A few awards per learner spread over recent weeks, so every leaderboard period differs."""
     now = timezone.now()
-    batch: list[LedgerEntry] = []
-    created = 0
+    rows: list[tuple] = []
     for user in users:
         for number in range(rng.randint(0, MAX_LEDGER_ENTRIES)):
             action = rng.choice(EARNING_ACTIONS)
-            batch.append(
-                LedgerEntry(
-                    learner_id=user.pk,
-                    action=action,
-                    points=DEFAULT_RULES[action][0],
-                    key=ledger_key(learner=user, action=action, key=f"load:{number}"),
-                    created_at=now - timedelta(seconds=rng.randint(0, HISTORY_DAYS * 86400)),
+            rows.append(
+                (
+                    user.pk,
+                    action,
+                    DEFAULT_RULES[action][0],
+                    ledger_key(learner=user, action=action, key=f"load:{number}"),
+                    "",
+                    now - timedelta(seconds=rng.randint(0, HISTORY_DAYS * 86400)),
                 )
             )
-        if len(batch) >= 20_000:
-            LedgerEntry.objects.bulk_create(batch, batch_size=5000)
-            created += len(batch)
-            batch = []
-    LedgerEntry.objects.bulk_create(batch, batch_size=5000)
-    return created + len(batch)
+    return _write_ledger_rows(rows)

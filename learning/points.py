@@ -8,12 +8,14 @@ transaction, so double submits, retried tasks and parallel requests never award 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import time_ns
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import DateField, F, Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import DateField, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -196,6 +198,56 @@ def award_history(*, learner: User, events: Iterable[PendingAward]) -> int:
     return sum(row.points for row in rows)
 
 
+_EPOCH_KEY = "points:board-epoch"
+
+
+def _version_key(period: str, start: date) -> str:
+    return f"points:board-version:{period}:{start.isoformat()}"
+
+
+def board_version(period: str, start: date) -> str:
+    """The cache version of one period's leaderboards; it changes whenever their totals may.
+
+    ``award`` bumps the versions of the periods it adds to, both at once and after the
+    commit: a board read between the two is cached under the version the commit replaces.
+    ``move_totals`` and the rebuilds bump the epoch, which every period's version includes.
+    A missing version (evicted, or a fresh cache) is created, never assumed.
+    """
+    keys = [_EPOCH_KEY, _version_key(period, start)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, time_ns(), None)
+            found[key] = cache.get(key)
+    return f"{found[keys[0]]}-{found[keys[1]]}"
+
+
+def _bump_versions(keys: list[str]) -> None:
+    def bump() -> None:
+        cache.set_many(dict.fromkeys(keys, time_ns()), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def bump_board_versions(moments: Iterable[datetime | None]) -> None:
+    """Leaderboards of the week, month and all time of each moment change (an award)."""
+    _bump_versions(
+        sorted(
+            {
+                _version_key(period, start)
+                for moment in moments
+                for period, start in period_starts(moment).items()
+            }
+        )
+    )
+
+
+def bump_board_epoch() -> None:
+    """Every leaderboard may change (a learner moved, totals rebuilt)."""
+    _bump_versions([_EPOCH_KEY])
+
+
 def period_starts(moment: datetime | None = None) -> dict[str, date]:
     """The first local day of the week (Monday), month and all time that ``moment`` is in."""
     day = timezone.localtime(moment or timezone.now(), timezone.get_default_timezone()).date()
@@ -236,6 +288,7 @@ def _add_to_totals(*, learner: User, points: int, moment: datetime) -> None:
     created twice; the increment is done by the database (``F``), never read-modify-write.
     """
     starts = period_starts(moment)
+    bump_board_versions([moment])
     rows = PointTotal.objects.filter(totals_at(moment), learner=learner)
     if rows.update(points=F("points") + points) == len(starts):
         return
@@ -257,6 +310,7 @@ def _add_deltas_to_totals(*, learner: User, deltas: dict[tuple[str, date], int])
     """Add many (period, start) -> points at once; the caller holds the learner's lock."""
     if not deltas:
         return
+    _bump_versions(sorted({_version_key(period, start) for period, start in deltas}))
     match = Q()
     for period, start in deltas:
         match |= Q(period=period, period_start=start)
@@ -285,7 +339,8 @@ def _add_deltas_to_totals(*, learner: User, deltas: dict[tuple[str, date], int])
 def move_totals(*, profile: LearnerProfile) -> None:
     """File a learner's totals under their (new) organisation, so scoped rankings follow."""
     places = organisation_columns(profile.organisation)
-    PointTotal.objects.filter(learner_id=profile.user_id).exclude(**places).update(**places)
+    if PointTotal.objects.filter(learner_id=profile.user_id).exclude(**places).update(**places):
+        bump_board_epoch()
 
 
 def adjust_points(*, learner: User, points: int, reason: str, by: User, key: str) -> int:
@@ -365,6 +420,8 @@ def rebuild_totals(
     paths = dict(Organisation.objects.values_list("pk", "path"))
     for index in range(0, len(ordered), _REBUILD_CHUNK):
         _rebuild_chunk(ordered[index : index + _REBUILD_CHUNK], paths, report, check_only)
+    if not check_only and (report.created or report.updated or report.deleted):
+        bump_board_epoch()
     return report
 
 
@@ -444,6 +501,121 @@ def _rebuild_chunk(
         report.deleted += len(to_delete)
         report.updated += len(to_update)
         report.created += len(to_create)
+
+
+def rebuild_all_totals() -> int:
+    """Recompute every total from the ledger set-based, for bulk loads; returns the rows.
+
+    ``rebuild_totals`` compares learner by learner in Python, which takes many minutes over
+    issue 7's 5,000,000 ledger rows. This replaces the whole totals table in one transaction
+    with three ``INSERT … SELECT … GROUP BY learner, period start`` (weeks, months, all
+    time), each one sequential scan of the ledger: a ``CASE`` over the local midnights that
+    start every week and month the ledger spans (computed here, so any time zone, DST
+    included, is exact on every database) names each row's period. The county, street and
+    community are joined from the learner's organisation path as
+    :func:`organisation_columns` finds them. On PostgreSQL the totals table is locked
+    first: an award running meanwhile waits, then adds its points to the rebuilt row (its
+    ledger row was not visible to the rebuild); SQLite serialises writers anyway. Meant for
+    benchmark loads and imports: awards wait for it.
+    """
+    bounds = LedgerEntry.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+    if bounds["first"] is None:
+        PointTotal.objects.all().delete()
+        return 0
+    quote = connection.ops.quote_name
+    totals, ledger = quote(PointTotal._meta.db_table), quote(LedgerEntry._meta.db_table)
+    profiles = quote(LearnerProfile._meta.db_table)
+    organisations = quote(Organisation._meta.db_table)
+    places = " ".join(
+        f"LEFT JOIN {organisations} o{depth} ON o.depth >= {depth} "
+        f"AND o{depth}.path = SUBSTR(o.path, 1, {Organisation.steplen * depth})"
+        for depth in (1, 2, 3)
+    )
+    written = 0
+    with bulk_writes(), transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Writers wait (awards), readers (leaderboards) still see the old totals.
+            cursor.execute(f"LOCK TABLE {totals} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {totals}")  # noqa: S608 - a model's table name
+        for period in PointPeriod.values:
+            start, params = _period_start_sql(period, bounds["first"], bounds["last"])
+            cursor.execute(
+                # Table names from the models; every value is a parameter.
+                f"INSERT INTO {totals} (learner_id, period, period_start, points, "  # noqa: S608
+                "county_id, street_id, community_id) "
+                "SELECT g.learner_id, %s, g.start, g.total, o1.id, o2.id, o3.id FROM "
+                f"(SELECT learner_id, {start} AS start, SUM(points) AS total FROM {ledger} "
+                f"GROUP BY learner_id, {start}) g "
+                f"LEFT JOIN {profiles} p ON p.user_id = g.learner_id "
+                f"LEFT JOIN {organisations} o ON o.id = p.organisation_id {places}",
+                [period, *params, *params],
+            )
+            written += cursor.rowcount
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:  # index-only scans need the visibility map
+            cursor.execute(f"VACUUM ANALYZE {totals}")
+    bump_board_epoch()
+    return written
+
+
+def _period_start_sql(period: str, first: datetime, last: datetime) -> tuple[str, list]:
+    """SQL naming the start date of the ``period`` that ``created_at`` is in, and its params.
+
+    ``CASE WHEN created_at < <next start> THEN <start> …`` over the local midnights
+    from the period of ``first`` to that of ``last``.
+    """
+    ops = connection.ops
+    if period == PointPeriod.ALL:
+        return "%s", [ops.adapt_datefield_value(PointTotal.ALL_TIME_START)]
+    start, last_start = period_starts(first)[period], period_starts(last)[period]
+    branches, params = [], []
+    while start <= last_start:
+        following = (
+            start + timedelta(days=7)
+            if period == PointPeriod.WEEK
+            else (start + timedelta(days=32)).replace(day=1)
+        )
+        branches.append("WHEN created_at < %s THEN %s")
+        params += [
+            ops.adapt_datetimefield_value(_local_midnight(following)),
+            ops.adapt_datefield_value(start),
+        ]
+        start = following
+    cast = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
+    return f"CASE {' '.join(branches).replace('THEN %s', f'THEN {cast}')} END", params
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+@contextmanager
+def bulk_writes():
+    """SQLite only, for this connection and this bulk load: no fsync, a large page cache.
+
+    Safe for loads that a rerun repeats (synthetic data, rebuilt totals): a crash loses at
+    most what was not yet checkpointed. The previous values are restored afterwards. Inside
+    a transaction (tests) SQLite refuses to change them, and nothing is changed.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        saved = {}
+        for name, value in (
+            ("synchronous", "OFF"),
+            ("cache_size", "-262144"),
+            ("temp_store", "MEMORY"),
+        ):
+            cursor.execute(f"PRAGMA {name}")
+            saved[name] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {name}={value}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in saved.items():
+                cursor.execute(f"PRAGMA {name}={int(value)}")
 
 
 def _describe(key: tuple) -> str:

@@ -306,3 +306,8 @@ REPORTS_WEAK_MIN_ANSWERS = 10
 #: The organisers' dashboard figures are kept this long (courses.reports.snapshot): the page says
 #: when they were computed and has a button to recompute them at once.
 REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "600"))
+#: Seconds a leaderboard page and its count (积分排行) may stay cached; any award to that
+#: period, a learner's move or a rebuild replaces it at once (learning.points.board_version),
+#: with Redis in every process, with the local-memory cache only in the one that made it.
+#: The viewer's own points, rank and neighbours are always read live. 0 turns it off.
+POINTS_LEADERBOARD_CACHE_SECONDS = int(os.environ.get("POINTS_LEADERBOARD_CACHE_SECONDS", "60"))

@@ -243,3 +243,61 @@ def test_organisation_ranking_is_cached_for_a_short_while(
     cache.clear()
     live = organisation_ranking(period="all", level="county", now=NOW)
     assert live[0].organisation.name == "临江区"
+
+
+def test_a_viewer_without_points_this_period_is_not_listed_but_sees_rank_and_points(people):
+    result = board(people["a3"], period="week")
+    assert "a3" not in [item.name for item in result.items]
+    assert (result.listed, result.my_points, result.count) == (False, 0, 6)
+    assert result.my_rank == 7  # shared with everyone else on 0 points, after the 6 listed
+    assert [item.name for item in result.near_me if item.is_me] == ["a3"]
+    assert board(people["a1"], period="week").listed is True
+
+
+def test_a_viewer_outside_the_scope_has_no_rank_and_is_not_listed(people, tree):
+    result = board(people["d1"], organisation_id=tree["A"].pk)
+    assert (result.my_rank, result.listed, result.near_me) == (None, False, [])
+
+
+def test_an_award_replaces_the_cached_page_at_once(people, django_assert_max_num_queries):
+    board(people["d1"])
+    with django_assert_max_num_queries(4):  # page and count from the cache
+        cached = board(people["d1"])
+    assert names_and_ranks(cached.items)[:2] == [("a1", 1, 30), ("c1", 2, 25)]
+    give(people["d1"], 100, key="jump")
+    result = board(people["d1"])
+    assert names_and_ranks(result.items)[:2] == [("d1", 1, 105), ("a1", 2, 30)]
+    assert (result.my_rank, result.my_points, result.count) == (1, 105, 6)
+
+
+def test_a_first_award_in_the_period_counts_a_new_learner_at_once(people):
+    assert board(people["a3"]).count == 6
+    give(people["a3"], 1, key="first")
+    result = board(people["a3"])
+    assert (result.count, result.listed, result.my_rank) == (7, True, 7)
+
+
+def test_an_award_to_another_period_keeps_this_periods_cached_page(
+    people, django_assert_max_num_queries
+):
+    board(people["a1"], period="week")
+    give(people["d1"], 100, when=datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI), key="old")
+    with django_assert_max_num_queries(4):
+        result = board(people["a1"], period="week")
+    assert result.items[0].name == "a1"
+
+
+def test_a_learner_who_moves_leaves_the_cached_community_board(people, tree):
+    assert "c1" in [item.name for item in board(people["c2"], scope="community").items]
+    profile = people["c1"].profile
+    profile.organisation = tree["D"]
+    profile.save()
+    names = [item.name for item in board(people["c2"], scope="community").items]
+    assert names == ["c2"]
+
+
+def test_the_page_is_read_live_when_caching_is_off(people, settings):
+    settings.POINTS_LEADERBOARD_CACHE_SECONDS = 0
+    board(people["d1"])
+    give(people["d1"], 100, key="jump")
+    assert board(people["d1"]).items[0].name == "d1"

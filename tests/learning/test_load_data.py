@@ -64,33 +64,37 @@ def test_runs_every_generator_listed_in_the_setting(settings):
     assert calls == [{"learners": 5, "seed": 7, "stdout": calls[0]["stdout"]}]
 
 
-@pytest.mark.django_db
-def test_says_when_points_totals_are_not_rebuilt(db):
-    from django.core.management import get_commands
-
-    output = generate(learners=1)
-    if "rebuild_points" not in get_commands():
-        assert "跳过积分汇总重建" in output
-
-
 def test_refuses_a_learner_count_below_one():
     with pytest.raises(CommandError):
         generate(learners=0)
 
 
-@pytest.mark.django_db
-def test_ledger_per_learner_tops_every_ledger_up_once():
-    from learning.models import PointPeriod, PointTotal
-
-    generate(learners=20, ledger_per_learner=8)
-    generate(learners=20, ledger_per_learner=8)  # a rerun adds nothing
+def load_entries_per_learner() -> set[int]:
     per_learner = (
         LedgerEntry.objects.filter(learner__phone__startswith=PHONE_PREFIX, key__contains=":load:")
         .values("learner")
         .annotate(n=Count("pk"))
     )
-    assert {row["n"] for row in per_learner} == {8}
-    assert len(per_learner) == 20
+    assert len(per_learner) == User.objects.filter(phone__startswith=PHONE_PREFIX).count()
+    return {row["n"] for row in per_learner}
+
+
+@pytest.mark.django_db
+def test_ledger_per_learner_tops_every_ledger_up_and_the_totals_equal_the_ledger():
+    from learning.models import PointPeriod, PointTotal
+
+    generate(learners=20, ledger_per_learner=8)
+    assert load_entries_per_learner() == {8}
+    entries = LedgerEntry.objects.count()
+    rerun = generate(learners=20, ledger_per_learner=8)
+    assert LedgerEntry.objects.count() == entries and "无需重建" in rerun
+    generate(learners=30, ledger_per_learner=12)  # more learners and more entries each
+    assert load_entries_per_learner() == {12}
+    duplicates = LedgerEntry.objects.values("key").annotate(n=Count("id")).filter(n__gt=1)
+    assert not duplicates.exists()
+    check = StringIO()
+    call_command("rebuild_points", "--check", stdout=check)
+    assert "积分合计与账本一致" in check.getvalue()
     all_time = PointTotal.objects.filter(period=PointPeriod.ALL)
     assert sum(all_time.values_list("points", flat=True)) == sum(
         LedgerEntry.objects.values_list("points", flat=True)

@@ -9,7 +9,7 @@ from django.db import close_old_connections
 
 from learning.models import LearnerProfile, LedgerEntry, PointTotal
 from learning.organisations import get_or_create_path
-from learning.points import award, bulk_load_history, rebuild_totals
+from learning.points import award, bulk_load_history, rebuild_all_totals, rebuild_totals
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -144,3 +144,47 @@ def test_totals_equal_the_ledger_after_many_concurrent_awards(make_learner):
     for learner in learners:
         ledger = sum(LedgerEntry.objects.filter(learner=learner).values_list("points", flat=True))
         assert PointTotal.objects.get(learner=learner, period="all").points == ledger
+
+
+def test_rebuilding_all_totals_at_once_matches_the_ledger_across_local_boundaries(
+    learner, make_learner, community
+):
+    street = community.get_parent()
+    on_a_street = make_learner(name="街道学员", organisation=street)
+    moments = [
+        datetime(2026, 10, 31, 23, 59, tzinfo=SHANGHAI),  # Saturday, last minute of October
+        datetime(2026, 11, 1, 0, 0, tzinfo=SHANGHAI),  # Sunday: November, same week
+        datetime(2026, 11, 2, 0, 0, tzinfo=SHANGHAI),  # Monday 00:00: a new week (Sunday UTC)
+        datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI),
+    ]
+    for index, moment in enumerate(moments):
+        for who in (learner, on_a_street):
+            award(learner=who, action="course_completed", key=f"c{index}", now=moment)
+    award(learner=learner, action="manual_adjustment", key="minus", points=-10, now=moments[3])
+    PointTotal.objects.filter(learner=learner, period="week").delete()  # drifted totals
+    PointTotal.objects.filter(learner=on_a_street, period="all").update(points=999)
+
+    assert rebuild_all_totals() == 2 * 6  # 3 weeks, 2 months and all time each
+    assert rebuild_totals(check_only=True).differences == []
+    assert totals_of(learner) == {
+        ("week", "2026-10-26"): 20,
+        ("week", "2026-11-02"): 10,
+        ("week", "2026-11-23"): 0,
+        ("month", "2026-10-01"): 10,
+        ("month", "2026-11-01"): 20,
+        ("all", "2000-01-01"): 30,
+    }
+    row = PointTotal.objects.get(learner=on_a_street, period="all")
+    assert (row.points, row.county_id, row.street_id, row.community_id) == (
+        40,
+        street.get_parent().pk,
+        street.pk,
+        None,
+    )
+
+
+def test_rebuilding_all_totals_of_an_empty_ledger_leaves_no_totals(learner):
+    award(learner=learner, action="course_completed", key="c1")
+    LedgerEntry.objects.all().delete()
+    assert rebuild_all_totals() == 0
+    assert not PointTotal.objects.exists()

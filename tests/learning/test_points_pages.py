@@ -32,6 +32,15 @@ def test_rankings_page_shows_my_rank_near_me_and_the_top(
     assert "李晓梅 （我）" in html and "学员00" in html
 
 
+def test_rankings_page_tells_a_learner_without_points_they_are_not_listed_yet(
+    client, home_page, learner, crowd
+):
+    client.force_login(learner)
+    html = client.get("/rankings/?period=week&scope=street").content.decode()
+    assert "未上榜" in html and "我的积分 0 分 · 共 60 人上榜" in html
+    assert "第 61 名" not in html
+
+
 def test_rankings_page_organisations_tab(
     client, home_page, learner, crowd, django_assert_max_num_queries
 ):

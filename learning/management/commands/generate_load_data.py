@@ -1,10 +1,15 @@
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.module_loading import import_string
+
+from learning.load_data import top_up_ledger
+from learning.models import LedgerEntry
+from learning.points import rebuild_all_totals
 
 
 class Command(BaseCommand):
@@ -29,20 +34,34 @@ class Command(BaseCommand):
             raise CommandError("--learners 至少为 1。")
         if ledger_per_learner is not None and ledger_per_learner < 0:
             raise CommandError("--ledger-per-learner 不能为负数。")
-        # Options beyond learners/seed/stdout only when given: generators take **options.
-        extra = {} if ledger_per_learner is None else {"ledger_per_learner": ledger_per_learner}
         started = time.monotonic()
+        ledger_before = _last_ledger_id()
         for dotted in settings.LOAD_DATA_GENERATORS:
-            step = time.monotonic()
-            self.stdout.write(f"{dotted} …")
-            with transaction.atomic():
-                import_string(dotted)(learners=learners, seed=seed, stdout=self.stdout, **extra)
-            self.stdout.write(f"  用时 {time.monotonic() - step:.1f} 秒")
-        # Totals are derived from the ledger; the generators wrote ledger rows in bulk.
-        if "rebuild_points" in get_commands():
-            call_command("rebuild_points", stdout=self.stdout)
+            with self._step(dotted), transaction.atomic():
+                import_string(dotted)(learners=learners, seed=seed, stdout=self.stdout)
+        if ledger_per_learner:
+            # Outside atomic: the top-up commits batch by batch (millions of rows).
+            with self._step(f"积分记录补足到每人 {ledger_per_learner} 条"):
+                added = top_up_ledger(per_learner=ledger_per_learner, seed=seed, stdout=self.stdout)
+                self.stdout.write(f"  新增积分记录 {added} 条")
+        # Totals are derived from the ledger, and the generators write ledger rows in bulk:
+        # rebuilt when any row was added (a rerun that added nothing skips the minutes).
+        if _last_ledger_id() != ledger_before:
+            with self._step("按积分账本重建积分合计"):
+                self.stdout.write(f"  积分合计 {rebuild_all_totals()} 行")
         else:
-            self.stdout.write("尚无 rebuild_points 命令，跳过积分汇总重建。")
+            self.stdout.write("积分记录没有变化，积分合计无需重建。")
         self.stdout.write(
             self.style.SUCCESS(f"合成数据已就绪，共用时 {time.monotonic() - started:.1f} 秒。")
         )
+
+    @contextmanager
+    def _step(self, title: str):
+        self.stdout.write(f"{title} …")
+        step = time.monotonic()
+        yield
+        self.stdout.write(f"  用时 {time.monotonic() - step:.1f} 秒")
+
+
+def _last_ledger_id() -> int | None:
+    return LedgerEntry.objects.aggregate(last=Max("pk"))["last"]
