@@ -47,6 +47,9 @@ class RankedLearnerOut(BaseModel):
 class MeOut(Schema):
     rank: int | None
     points: int
+    #: Extension: False while I have no points in the period (未上榜); my rank is then the
+    #: one every learner without points shares.
+    listed: bool
 
 
 class ScopeOut(Schema):
@@ -145,7 +148,7 @@ def leaderboard(
         "organisation": _scope(board.organisation),
         "items": [_learner(item) for item in board.items],
         "count": board.count,
-        "me": {"rank": board.my_rank, "points": board.my_points},
+        "me": {"rank": board.my_rank, "points": board.my_points, "listed": board.listed},
         "near_me": [_learner(item) for item in board.near_me],
     }
 

@@ -48,7 +48,7 @@ def test_leaderboard_has_the_contract_shape(client, learner, make_learner, token
         "organisation": "幸福里社区",
         "organisation_id": other.profile.organisation_id,
     }
-    assert body["me"] == {"rank": 2, "points": 2}
+    assert body["me"] == {"rank": 2, "points": 2, "listed": True}
     assert [item["learner"]["id"] for item in body["near_me"]] == [other.pk, learner.pk]
 
 
@@ -78,7 +78,20 @@ def test_staff_without_a_community_must_name_an_organisation(client, db, communi
     body = client.get(
         f"/api/v1/leaderboards?organisation={community.pk}", **token_for(admin)
     ).json()
-    assert body["scope"] == "community" and body["me"] == {"rank": None, "points": 0}
+    assert body["scope"] == "community"
+    assert body["me"] == {"rank": None, "points": 0, "listed": False}
+
+
+def test_a_learner_without_points_sees_they_are_not_listed_yet(
+    client, learner, make_learner, token_for
+):
+    from learning.models import PointRule
+
+    PointRule.objects.filter(action="daily_login").update(active=False)
+    award(learner=make_learner(name="王芳"), action="course_completed", key="c1")
+    headers = token_for(learner)
+    me = client.get("/api/v1/leaderboards?period=week&scope=community", **headers).json()["me"]
+    assert me == {"rank": 2, "points": 0, "listed": False}
 
 
 def test_leaderboards_need_a_log_in(client, db):
