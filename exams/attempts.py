@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -216,8 +216,30 @@ def save_answers(
         locked = Attempt.objects.select_for_update().only("state").get(pk=attempt.pk)
         if locked.state != Attempt.State.IN_PROGRESS:
             raise AttemptClosed
-        AttemptQuestion.objects.bulk_update(changed, ["answer", "answered_at", "flagged"])
+        _write_answers(changed)
     return changed
+
+
+def _write_answers(items: list[AttemptQuestion]) -> None:
+    """One prepared UPDATE run for each changed row (``executemany``).
+
+    ``bulk_update`` builds a CASE with a branch per row and field: for an autosave of five
+    answers Django spent more time composing that statement than the database running it
+    (about half of PUT .../answers in the bench). Values go through each field's own
+    conversion, so JSON and datetimes are stored exactly as the ORM would store them.
+    """
+    meta = AttemptQuestion._meta
+    fields = [meta.get_field(name) for name in ("answer", "answered_at", "flagged")]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(item, field.attname), connection) for field in fields]
+        + [item.pk]
+        for item in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 # ---------------------------------------------------------------------------------------------
