@@ -20,8 +20,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Value, When
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from exams import grading
@@ -216,20 +214,21 @@ def save_answers(
         locked = Attempt.objects.select_for_update().only("state").get(pk=attempt.pk)
         if locked.state != Attempt.State.IN_PROGRESS:
             raise AttemptClosed
-        _write_answers(changed)
+        _update_rows(changed, ("answer", "answered_at", "flagged"))
     return changed
 
 
-def _write_answers(items: list[AttemptQuestion]) -> None:
-    """One prepared UPDATE run for each changed row (``executemany``).
+def _update_rows(items: list[AttemptQuestion], field_names) -> None:
+    """Write these fields of each item: one prepared UPDATE run once per row (``executemany``).
 
-    ``bulk_update`` builds a CASE with a branch per row and field: for an autosave of five
-    answers Django spent more time composing that statement than the database running it
-    (about half of PUT .../answers in the bench). Values go through each field's own
-    conversion, so JSON and datetimes are stored exactly as the ORM would store them.
+    ``bulk_update`` builds a CASE with a branch per row and field, and Django spent more time
+    composing it than the database spent running it: about half of an autosave (PUT
+    .../answers) and, for the 80 grades of a submit, most of it (bench). Values go through
+    each field's own conversion, so JSON, decimals and datetimes are stored exactly as the ORM
+    stores them.
     """
     meta = AttemptQuestion._meta
-    fields = [meta.get_field(name) for name in ("answer", "answered_at", "flagged")]
+    fields = [meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
@@ -272,28 +271,8 @@ def submit_attempt(*, attempt_id: int, now: datetime) -> Attempt:
 
 
 def _save_grades(items: list[AttemptQuestion]) -> None:
-    """One UPDATE whose CASE has a branch per distinct grade (a handful for 80 questions)
-    rather than ``bulk_update``'s branch per row, which took most of a submit's time (bench:
-    POST .../submit)."""
-    fields = ("awarded", "correct", "needs_marking")
-    changes = {}
-    for name in fields:
-        by_value: dict = {}
-        for item in items:
-            by_value.setdefault(getattr(item, name), []).append(item.pk)
-        output = AttemptQuestion._meta.get_field(name)
-        # The cast matters on PostgreSQL: a CASE whose branches are all NULL is typed text.
-        changes[name] = Cast(
-            Case(
-                *[
-                    When(pk__in=pks, then=Value(value, output_field=output))
-                    for value, pks in by_value.items()
-                ],
-                output_field=output,
-            ),
-            output_field=output,
-        )
-    AttemptQuestion.objects.filter(pk__in=[item.pk for item in items]).update(**changes)
+    """The grades of every item, in one prepared statement (see ``_update_rows``)."""
+    _update_rows(items, ("awarded", "correct", "needs_marking"))
 
 
 def grade_item(item: AttemptQuestion, *, rule: str) -> None:
