@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -108,12 +107,17 @@ def record_visit(
         enrolments = enrolments.filter(course=course)
     else:
         enrolments = enrolments.filter(course__path=lesson.path[: -LessonPage.steplen])
-    updated = enrolments.filter(
-        ~Q(last_lesson=lesson)
-        | Q(last_visited_at__isnull=True)
-        | Q(last_visited_at__lt=now - VISIT_REFRESH)
-    ).update(last_lesson=lesson, last_visited_at=now)
-    return bool(updated)
+    # A read first: on SQLite even an UPDATE that changes nothing takes the database's write
+    # lock, and most views are revisits.
+    place = enrolments.values("pk", "last_lesson_id", "last_visited_at").first()
+    if place is None:
+        return False
+    visited = place["last_visited_at"]
+    if place["last_lesson_id"] == lesson.pk and visited and visited >= now - VISIT_REFRESH:
+        return False
+    return bool(
+        Enrolment.objects.filter(pk=place["pk"]).update(last_lesson=lesson, last_visited_at=now)
+    )
 
 
 def complete_lesson(
