@@ -161,8 +161,23 @@ class CoursePage(PublicPageCacheMixin, Page):
         from courses import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_context(course=self, user=request.user, request=request))
+        context.update(
+            getattr(request, "course_context", None)
+            or selectors.course_context(course=self, user=request.user, request=request)
+        )
         return context
+
+    def learner_page_signature(self, request):
+        """The learner's completed lessons and enrolment: all the page shows of them."""
+        from courses import selectors
+
+        context = selectors.course_context(course=self, user=request.user, request=request)
+        request.course_context = context
+        enrolment = context["enrolment"]
+        return (
+            tuple(lesson.pk for lesson in context["lessons"] if lesson.completed),
+            enrolment and (enrolment.pk, enrolment.last_lesson_id, enrolment.completed_at),
+        )
 
 
 class CourseLecturer(Orderable):
@@ -220,18 +235,24 @@ class LessonPage(PublicPageCacheMixin, Page):
         return knowledge_check_question_ids(self.body)
 
     def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(getattr(request, "lesson_context", None) or self._lesson_context(request))
+        return context
+
+    def _lesson_context(self, request) -> dict:
         from courses import selectors
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(
-            selectors.lesson_context(
-                lesson=self,
-                user=request.user,
-                course=getattr(request, "lesson_course", None),
-                request=request,
-            )
+        return selectors.lesson_context(
+            lesson=self,
+            user=request.user,
+            course=getattr(request, "lesson_course", None),
+            request=request,
         )
-        return context
+
+    def learner_page_signature(self, request):
+        """Whether the learner completed the lesson, and which knowledge checks they passed."""
+        context = request.lesson_context = self._lesson_context(request)
+        return (context["completed"], tuple(sorted(context["passed_question_ids"])))
 
     def serve(self, request, *args, **kwargs):
         from courses import services

@@ -11,8 +11,12 @@ class ExamsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from learning import page_cache
+
         from .baseline_mock import ensure_mock_exam_baseline
         from .roles import grant_question_authoring
 
         post_migrate.connect(grant_question_authoring, sender=self)
         post_migrate.connect(ensure_mock_exam_baseline, sender=self)
+        # Lessons show bank questions in their knowledge checks.
+        page_cache.depends_on("exams.Question", "exams.Option")

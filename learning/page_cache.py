@@ -22,13 +22,17 @@ What keeps it correct:
 - ``PAGE_CACHE_SECONDS`` (default 300, 0 turns the cache off) bounds what changes with time
   alone, such as which training sessions are still upcoming.
 
-Logged-in visitors get pages rendered for them, but the routing is cached the same way: which
-page a path leads to on which site, and whether any view restriction applies to it, are kept
-under the content version, so serving a course page to a learner costs one query for the
-page instead of one per path segment plus two for the restrictions.
+Logged-in learners get their own copy of a course or lesson page, keyed on everything it
+shows them (see :func:`learner_page_key`); other pages are rendered for them. The routing is
+cached for everyone the same way: which page a path leads to on which site, and whether any
+view restriction applies to it, are kept under the content version, so serving a course page
+to a learner costs one query for the page instead of one per path segment plus two for the
+restrictions.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.apps import apps
 from django.conf import settings
@@ -63,14 +67,39 @@ class PublicPageCacheMixin:
     ``cache_query_params`` lists the query parameters whose every combination may be stored
     (filters, page number); a request with any other parameter (a search, a tracking tag) is
     rendered and not stored.
+
+    A page type that overrides :meth:`learner_page_signature` is also kept per logged-in
+    learner (see :func:`learner_page_key`).
     """
 
     cache_query_params: frozenset[str] = frozenset()
 
+    def learner_page_signature(self, request):
+        """Everything this page shows the logged-in viewer beyond its content (their progress
+        on it, say), as a hashable value; None renders the page every time."""
+        return None
+
     def serve(self, request, *args, **kwargs):
         if getattr(request, "page_cache_key", None) and set(request.GET) <= self.cache_query_params:
             request.page_cache_storable = True
-        return super().serve(request, *args, **kwargs)
+            return super().serve(request, *args, **kwargs)
+        key = learner_page_key(self, request)
+        if key is None:
+            return super().serve(request, *args, **kwargs)
+        stored = cache.get(key)
+        if stored is not None:
+            return _personalised(request, *stored, hit=True)
+        request.page_cache_storable = True
+        response = super().serve(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        if hasattr(response, "render"):
+            response.render()
+        if response.has_header("Set-Cookie") or response.cookies:
+            return response
+        stored = (response.content, response["Content-Type"])
+        cache.set(key, stored, seconds())
+        return _personalised(request, *stored, hit=False)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -134,6 +163,41 @@ def shared(name: str, build, *parts, request=None):
         value = build()
         cache.set(key, value, seconds() or 1)
     return value
+
+
+def learner_page_key(page, request) -> str | None:
+    """The key of a logged-in learner's own copy of ``page``, or None when it must be rendered.
+
+    Why: a learner opens the same course and lesson pages all day, and rendering them costs
+    several times what reading their progress does. The key holds the content version, the
+    viewer's identity and name (shown in the header), the language, the path and the page's
+    :meth:`~PublicPageCacheMixin.learner_page_signature`, read fresh on every request: any
+    change to what the page shows makes a new key. A pending flash message, a query string or
+    a preview always renders.
+    """
+    user = request.user
+    if request.method not in ("GET", "HEAD") or seconds() <= 0 or not user.is_authenticated:
+        return None
+    if request.GET or getattr(request, "is_preview", False):
+        return None
+    if "messages" in request.COOKIES or "_messages" in request.session:
+        return None
+    signature = page.learner_page_signature(request)
+    if signature is None:
+        return None
+    raw = repr(
+        (
+            request_content_version(request),
+            page.pk,
+            user.pk,
+            user.get_username(),
+            getattr(user, "name", ""),
+            translation.get_language(),
+            request.get_full_path(),
+            signature,
+        )
+    )
+    return f"learner-page:{user.pk}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def cache_key(request) -> str | None:
