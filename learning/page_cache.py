@@ -32,6 +32,7 @@ restrictions.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 
 from django.apps import apps
@@ -263,13 +264,13 @@ def _route_from_cache(request, path: str) -> None:
             # Wagtail's restriction check, which runs next, need not ask again.
             page._known_unrestricted = unrestricted
             site = Site.find_for_request(request)
-            cache.set(key, (site, page._meta.label, page.pk, unrestricted), seconds())
+            # The page itself is kept (the content version retires it with any change), not
+            # the ancestors Wagtail's routing hung on it.
+            stored = copy.copy(page)
+            stored.__dict__.pop("_cached_parent_obj", None)
+            cache.set(key, (site, stored), seconds())
         return
-    site, label, page_id, unrestricted = entry
-    page = apps.get_model(label).objects.filter(pk=page_id, live=True).first()
-    if page is None:
-        return
-    page._known_unrestricted = unrestricted
+    site, page = entry
     request._wagtail_site = site
     request._wagtail_route_for_request = RouteResult(page)
 
