@@ -136,7 +136,14 @@ if REDIS_URL:
     # shared cache: with per-process memory a log-out on one worker would not reach the others.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Page copies, routes, outlines and leaderboards share it: Django's default of 300 entries
+    # per process would evict them under a few dozen learners. Pages are ~20 KB each.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 
 # Anonymous copies of public pages, and routes (learning.page_cache): at most this old when
 # only time changes them (every content change invalidates them at once); 0 turns them off.
