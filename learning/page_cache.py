@@ -91,16 +91,7 @@ class PublicPageCacheMixin:
         if stored is not None:
             return _personalised(request, *stored, hit=True)
         request.page_cache_storable = True
-        response = super().serve(request, *args, **kwargs)
-        if response.status_code != 200:
-            return response
-        if hasattr(response, "render"):
-            response.render()
-        if response.has_header("Set-Cookie") or response.cookies:
-            return response
-        stored = (response.content, response["Content-Type"])
-        cache.set(key, stored, seconds())
-        return _personalised(request, *stored, hit=False)
+        return _keep(request, super().serve(request, *args, **kwargs), key)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -232,15 +223,26 @@ def serve(request, path):
     request.page_cache_key = key
     _route_from_cache(request, path)
     response = wagtail_views.serve(request, path)
-    if not getattr(request, "page_cache_storable", False) or response.status_code != 200:
+    if not getattr(request, "page_cache_storable", False):
         return response
+    return _keep(request, response, key)
+
+
+def _keep(request, response, key: str):
+    """Stores a page rendered for the cache (CSRF token as a placeholder) and returns it with
+    this visitor's token. A response that must not be stored (not 200, or setting a cookie)
+    is returned with the token put in all the same."""
     if hasattr(response, "render"):
         response.render()
-    if response.has_header("Set-Cookie") or response.cookies:
-        return response
-    content_type = response["Content-Type"]
-    cache.set(key, (response.content, content_type), seconds())
-    return _personalised(request, response.content, content_type, hit=False)
+    if response.status_code == 200 and not (response.has_header("Set-Cookie") or response.cookies):
+        stored = (response.content, response["Content-Type"])
+        cache.set(key, stored, seconds())
+        return _personalised(request, *stored, hit=False)
+    if not response.streaming and _CSRF_PLACEHOLDER_BYTES in response.content:
+        response.content = response.content.replace(
+            _CSRF_PLACEHOLDER_BYTES, get_token(request).encode()
+        )
+    return response
 
 
 def _route_from_cache(request, path: str) -> None:

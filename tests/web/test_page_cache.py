@@ -253,3 +253,37 @@ def test_each_learner_copy_carries_a_working_csrf_token(make_course, learner):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
     enrolled = browser.post(f"/learn/courses/{course.pk}/enrol/", {"csrfmiddlewaretoken": token})
     assert enrolled.status_code == 302
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_page_that_sets_a_cookie_is_not_kept_and_its_forms_still_work(
+    make_course, learner, logged_in
+):
+    from wagtail import hooks
+
+    def remember_visit(serve):
+        def inner(page, request, args, kwargs):
+            response = serve(page, request, args, kwargs)
+            response.set_cookie("seen_course", str(page.pk))
+            return response
+
+        return inner
+
+    course = make_course("邻里纠纷调解实务")
+    browser = Client(enforce_csrf_checks=True)
+    if logged_in:
+        browser.force_login(learner)
+    with hooks.register_temporarily("on_serve_page", remember_visit):
+        browser.get(course.url)
+        page = browser.get(course.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    if not logged_in:  # a learner's copy is kept: the hook sets its cookie outside the page
+        assert STATUS_HEADER not in page
+    assert page.cookies["seen_course"].value == str(course.pk)
+    assert "__page_cache_csrf_token__" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    switched = browser.post(
+        "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
