@@ -147,13 +147,15 @@ def shared(name: str, build, *parts, request=None):
     ``parts`` (filters, ids...) and the active language are part of the key. With ``request``
     the version is read once per request.
     """
+    if seconds() <= 0:
+        return build()
     version = request_content_version(request) if request is not None else content_version()
     extra = ":".join(str(part) for part in parts)
     key = f"shared:{version}:{translation.get_language()}:{name}:{extra}"
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, seconds() or 1)
+        cache.set(key, value, seconds())
     return value
 
 
@@ -203,7 +205,8 @@ def cache_key(request) -> str | None:
         return None
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     return (
-        f"page-cache:{content_version()}:{language}:{request.get_host()}:{request.get_full_path()}"
+        f"page-cache:{request_content_version(request)}:{language}:{request.get_host()}"
+        f":{request.get_full_path()}"
     )
 
 

@@ -22,9 +22,15 @@ def _get(client, url, **extra):
 def test_second_anonymous_visit_is_served_from_the_cache_with_one_query(
     client, make_course, django_assert_max_num_queries
 ):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     make_course("邻里纠纷调解实务")
-    first = _get(client, "/courses/")
+    with CaptureQueriesContext(connection) as miss:
+        first = _get(client, "/courses/")
     assert first[STATUS_HEADER] == "miss"
+    # The version is read once per request, however many caches it keys.
+    assert sum("learning_contentversion" in q["sql"] for q in miss.captured_queries) == 1
     client.cookies.clear()
     with django_assert_max_num_queries(1):
         second = _get(client, "/courses/")
