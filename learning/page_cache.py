@@ -132,8 +132,12 @@ def bump_content_version(**_signal_kwargs) -> None:
 
     from learning.models import ContentVersion
 
-    if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    versions = ContentVersion.objects.filter(pk=1)
+    if not versions.update(version=F("version") + 1):
+        # The first change ever (or the row was removed): make the row, then count this change
+        # like any other, so that parallel first changes are all counted too.
+        ContentVersion.objects.get_or_create(pk=1)
+        versions.update(version=F("version") + 1)
 
 
 def _content_version_table() -> str:

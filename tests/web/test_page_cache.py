@@ -293,3 +293,33 @@ def test_a_page_that_sets_a_cookie_is_not_kept_and_its_forms_still_work(
         "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
     )
     assert switched.status_code == 302
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_changes_each_move_the_content_version():
+    """Twenty editors saving at once: no bump is lost, so no change can leave a stale copy."""
+    import threading
+
+    from django.db import close_old_connections
+
+    from learning.models import ContentVersion
+    from learning.page_cache import bump_content_version, content_version
+
+    ContentVersion.objects.all().delete()  # the very first changes race to make the row
+    start = content_version()
+    barrier = threading.Barrier(20)
+
+    def worker():
+        barrier.wait()
+        try:
+            bump_content_version()
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert content_version() == start + 20
