@@ -34,8 +34,12 @@ def admin_log_in(page, user) -> None:
 def admin_log_out(page, user) -> None:
     """Log out from the sidebar's account menu; on a phone the sidebar is opened first."""
     account = page.get_by_role("button", name=user.phone)
+    toggle = page.locator(".sidebar-nav-toggle")
+    # Wait until the sidebar has settled: is_visible() alone does not wait, and read too early
+    # on a desktop it sent the click to the phone-only toggle.
+    expect(account.or_(toggle).filter(visible=True).first).to_be_visible()
     if not account.is_visible():
-        page.locator(".sidebar-nav-toggle").click()
+        toggle.click()
     account.click()
     page.get_by_role("button", name=re.compile("退出|注销")).click()
     expect(page).to_have_url(re.compile("/admin/login/"))
