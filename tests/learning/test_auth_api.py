@@ -86,3 +86,25 @@ def test_malformed_body_is_422_with_detail(client, db):
 def test_session_login_reaches_the_api(client, learner):
     client.force_login(learner)
     assert client.get("/api/v1/me").json()["name"] == "李晓梅"
+
+
+def test_token_user_is_the_same_user_the_orm_loads(learner, django_assert_num_queries):
+    """The token look-up is hand-written SQL: the user it builds must match the ORM's."""
+    from django.forms.models import model_to_dict
+
+    from learning.accounts import issue_token, user_for_token
+
+    key = issue_token(user=learner).token
+    with django_assert_num_queries(1):
+        found = user_for_token(key)
+    expected = type(learner).objects.get(pk=learner.pk)
+    fields = [f.attname for f in expected._meta.concrete_fields]
+    assert {f: getattr(found, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+    assert found.is_active is True and found.date_joined.tzinfo is not None
+    assert model_to_dict(found) == model_to_dict(expected)
+
+
+def test_token_of_a_deactivated_user_is_refused(client, learner, token_for):
+    headers = token_for(learner)
+    type(learner).objects.filter(pk=learner.pk).update(is_active=False)
+    assert client.get("/api/v1/me", **headers).status_code == 401
