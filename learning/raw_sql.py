@@ -10,10 +10,12 @@ fields' own converters exactly as with the ORM.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def quote(name: str) -> str:
@@ -39,24 +41,135 @@ def db_datetime(value: datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def instances(model: type[models.Model], sql: str, params: Sequence) -> list[models.Model]:
-    """Model instances from rows of ``sql``, whose columns are ``select_list(model, ...)``."""
-    fields = model._meta.concrete_fields
-    attnames = [field.attname for field in fields]
+class _Reader(NamedTuple):
+    """How to turn a model's columns into an instance."""
+
+    model: type[models.Model]
+    attnames: list[str]
+    columns: list
+    converters: list[tuple[int, Callable]]
+    pk_index: int
+
+    def convert(self, values: Sequence) -> list:
+        values = list(values)
+        for index, converter in self.converters:
+            values[index] = converter(values[index], self.columns[index], connection)
+        return values
+
+    def build(self, values: Sequence) -> models.Model:
+        return self.model.from_db(connection.alias, self.attnames, self.convert(values))
+
+
+#: Per database connection (converters are its backend's bound methods): model -> _Reader.
+_readers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _converters(columns: Sequence) -> list[tuple[int, Callable]]:
     # The converters the ORM's compiler would apply (booleans and datetimes on SQLite, JSON...).
-    columns = [field.get_col(model._meta.db_table) for field in fields]
-    converters = [
+    return [
         (index, converter)
         for index, col in enumerate(columns)
         for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
     ]
-    found = []
+
+
+def _reader(model: type[models.Model]) -> _Reader:
+    """Worked out once per model and connection: looking the converters up cost as much as
+    the read itself."""
+    known = _readers.setdefault(connections[DEFAULT_DB_ALIAS], {})
+    if model not in known:
+        fields = model._meta.concrete_fields
+        attnames = [field.attname for field in fields]
+        columns = [field.get_col(model._meta.db_table) for field in fields]
+        pk_index = attnames.index(model._meta.pk.attname)
+        known[model] = _Reader(model, attnames, columns, _converters(columns), pk_index)
+    return known[model]
+
+
+def fetch(sql: str, params: Sequence) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            if converters:
-                row = list(row)
-                for index, converter in converters:
-                    row[index] = converter(row[index], columns[index], connection)
-            found.append(model.from_db(connection.alias, attnames, row))
+        return cursor.fetchall()
+
+
+def rows(sql: str, params: Sequence, fields: Sequence[models.Field]) -> list[Sequence]:
+    """Rows of ``sql``, whose columns are those of ``fields`` (of any models) in order, each
+    value converted as the ORM's compiler would."""
+    columns = [field.get_col(field.model._meta.db_table) for field in fields]
+    converters = _converters(columns)
+    found = fetch(sql, params)
+    if not converters:
+        return found
+    converted = []
+    for row in found:
+        row = list(row)
+        for index, converter in converters:
+            row[index] = converter(row[index], columns[index], connection)
+        converted.append(row)
+    return converted
+
+
+def instances(
+    model: type[models.Model],
+    sql: str,
+    params: Sequence,
+    *,
+    related: Sequence[str] = (),
+    annotations: Sequence[str] = (),
+) -> list[models.Model]:
+    """Model instances from rows of ``sql``, whose columns are ``select_list(model, ...)``,
+    then ``select_list`` of the model of each forward foreign key named in ``related`` (attached
+    as ``select_related`` attaches them), then one column per name of ``annotations`` (set as
+    ``annotate()`` sets them; raw database values, no converters)."""
+    readers = [_reader(model)] + [
+        _reader(model._meta.get_field(name).related_model) for name in related
+    ]
+    links = [model._meta.get_field(name) for name in related]
+    found = []
+    for row in fetch(sql, params):
+        start, built = 0, []
+        for reader in readers:
+            built.append(reader.build(row[start : start + len(reader.attnames)]))
+            start += len(reader.attnames)
+        instance = built[0]
+        for link, other in zip(links, built[1:], strict=True):
+            link.set_cached_value(instance, other)
+        for name, value in zip(annotations, row[start:], strict=True):
+            setattr(instance, name, value)
+        found.append(instance)
+    return found
+
+
+def rows_to_instances(model: type[models.Model], found: Sequence[Sequence]) -> list[models.Model]:
+    """Model instances from rows already read whose first columns are ``select_list(model, ...)``
+    (further columns, as in a ``UNION`` of several reads, are ignored)."""
+    reader = _reader(model)
+    return [reader.build(row[: len(reader.attnames)]) for row in found]
+
+
+def joined(
+    model_list: Sequence[type[models.Model]], sql: str, params: Sequence
+) -> list[tuple[models.Model | None, ...]]:
+    """Rows of a join as tuples of instances, one per model of ``model_list``.
+
+    The columns of ``sql`` are ``select_list`` of each model in turn. A model whose primary
+    key is NULL in a row (an outer join that found nothing) is None there; one whose primary
+    key repeats from the row before (the "one" side of a one-to-many join) is the same
+    instance, built once.
+    """
+    readers = [_reader(model) for model in model_list]
+    found: list[tuple[models.Model | None, ...]] = []
+    previous: tuple[models.Model | None, ...] = (None,) * len(readers)
+    for row in fetch(sql, params):
+        start, built = 0, []
+        for reader, before in zip(readers, previous, strict=True):
+            values = row[start : start + len(reader.attnames)]
+            start += len(reader.attnames)
+            pk = values[reader.pk_index]
+            if pk is None or (before is not None and before.pk == pk):
+                built.append(None if pk is None else before)
+                continue
+            built.append(reader.build(values))
+        previous = tuple(built)
+        found.append(previous)
     return found
