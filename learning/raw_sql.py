@@ -39,8 +39,12 @@ def db_datetime(value: datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def instances(model: type[models.Model], sql: str, params: Sequence) -> list[models.Model]:
-    """Model instances from rows of ``sql``, whose columns are ``select_list(model, ...)``."""
+def instances(
+    model: type[models.Model], sql: str, params: Sequence, *, annotations: Sequence[str] = ()
+) -> list[models.Model]:
+    """Model instances from rows of ``sql``, whose columns are ``select_list(model, ...)``
+    followed by one column per name of ``annotations``, set on each instance as the ORM's
+    ``annotate()`` does (raw database values: no converters)."""
     fields = model._meta.concrete_fields
     attnames = [field.attname for field in fields]
     # The converters the ORM's compiler would apply (booleans and datetimes on SQLite, JSON...).
@@ -58,5 +62,8 @@ def instances(model: type[models.Model], sql: str, params: Sequence) -> list[mod
                 row = list(row)
                 for index, converter in converters:
                     row[index] = converter(row[index], columns[index], connection)
-            found.append(model.from_db(connection.alias, attnames, row))
+            instance = model.from_db(connection.alias, attnames, row[: len(fields)])
+            for name, value in zip(annotations, row[len(fields) :], strict=True):
+                setattr(instance, name, value)
+            found.append(instance)
     return found
