@@ -10,10 +10,11 @@ fields' own converters exactly as with the ORM.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def quote(name: str) -> str:
@@ -46,14 +47,7 @@ def instances(
     followed by one column per name of ``annotations``, set on each instance as the ORM's
     ``annotate()`` does (raw database values: no converters)."""
     fields = model._meta.concrete_fields
-    attnames = [field.attname for field in fields]
-    # The converters the ORM's compiler would apply (booleans and datetimes on SQLite, JSON...).
-    columns = [field.get_col(model._meta.db_table) for field in fields]
-    converters = [
-        (index, converter)
-        for index, col in enumerate(columns)
-        for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-    ]
+    attnames, columns, converters = _reading(model)
     found = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -67,3 +61,25 @@ def instances(
                 setattr(instance, name, value)
             found.append(instance)
     return found
+
+
+#: Per database connection: what ``instances`` needs to read each model's rows.
+_readings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _reading(model: type[models.Model]) -> tuple[list[str], list, list[tuple[int, Callable]]]:
+    """The model's attribute names, its columns and the converters the ORM's compiler would
+    apply to them (booleans and datetimes on SQLite, JSON...), worked out once per model and
+    connection: looking the converters up cost as much as the read itself."""
+    known = _readings.setdefault(connections[DEFAULT_DB_ALIAS], {})
+    if model not in known:
+        fields = model._meta.concrete_fields
+        columns = [field.get_col(model._meta.db_table) for field in fields]
+        converters = [
+            (index, converter)
+            for index, col in enumerate(columns)
+            for converter in connection.ops.get_db_converters(col)
+            + col.get_db_converters(connection)
+        ]
+        known[model] = ([field.attname for field in fields], columns, converters)
+    return known[model]
