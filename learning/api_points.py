@@ -96,8 +96,8 @@ def _ranked_json(ranked: leaderboards.RankedLearner) -> str:
         ranked.organisation_id,
         ranked.points,
     )
-    rank = api_json.dumps(ranked.rank)
-    return f'{{"rank": {rank}, {learner}, "is_me": {api_json.dumps(ranked.is_me)}}}'
+    rank = "null" if ranked.rank is None else ranked.rank
+    return f'{{"rank": {rank}, {learner}, "is_me": {"true" if ranked.is_me else "false"}}}'
 
 
 @functools.lru_cache(maxsize=4096)
