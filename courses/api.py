@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import PageNumberPagination
 from pydantic import BaseModel
 
 from courses import selectors, services
 from courses.checks import CheckError, answer_check
 from courses.models import COVER_CARD, CoursePage, LessonPage
-from learning import page_cache
+from learning import api_json, page_cache
 
 router = Router(tags=["courses"])
 
@@ -152,22 +154,63 @@ def _live_lesson(lesson_id: int) -> LessonPage:
     return lesson
 
 
-@router.get("/courses", response=list[CourseOut])
-@paginate(PageNumberPagination)
-def list_courses(request, category: str = "", level: str = "", q: str = ""):
+@dataclass(frozen=True)
+class _CardJSON:
+    """A course card as the catalogue API writes it, cut around the learner's own members
+    (``progress``, ``enrolled``, ``completed``): kept per content version, spliced per request."""
+
+    id: int
+    lesson_count: int
+    head: str
+    tail: str
+
+    @classmethod
+    def of(cls, course: CoursePage) -> _CardJSON:
+        none = selectors.Progress(completed=0, total=0)
+        item = CourseOut.model_validate(_course_item(course, none)).model_dump()
+        head, tail = api_json.around(item, "progress", "completed")
+        return cls(id=course.pk, lesson_count=course.lesson_count, head=head, tail=tail)
+
+    def render(self, progress: selectors.Progress) -> str:
+        return f"{self.head}{api_json.members(_progress_fields(progress))}{self.tail}"
+
+
+class PagedCourseOut(Schema):
+    items: list[CourseOut]
+    count: int
+
+
+@router.get("/courses", response=PagedCourseOut)
+def list_courses(
+    request,
+    *,
+    category: str = "",
+    level: str = "",
+    q: str = "",
+    pagination: Query[PageNumberPagination.Input],
+):
+    # Answered as ready JSON (learning.api_json): the cards as every learner sees them are
+    # kept per content version, and only the page's progress (one query) is written anew.
     q = q[:100]
     cards = page_cache.shared(
-        "api-courses",
-        lambda: [_course_card(c) for c in selectors.courses(category=category, level=level, q=q)],
+        "api-course-cards",
+        lambda: [_CardJSON.of(c) for c in selectors.courses(category=category, level=level, q=q)],
         category,
         level,
         q,
         request=request,
     )
-    progress = selectors.progress_for(
-        request.auth, [c["id"] for c in cards], {c["id"]: c["lesson_count"] for c in cards}
+    size = min(
+        pagination.page_size or ninja_settings.PAGINATION_PER_PAGE,
+        ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE,
     )
-    return [{**card, **_progress_fields(progress[card["id"]])} for card in cards]
+    offset = (pagination.page - 1) * size
+    shown = cards[offset : offset + size]
+    progress = selectors.progress_for(
+        request.auth, [c.id for c in shown], {c.id: c.lesson_count for c in shown}
+    )
+    items = ", ".join(card.render(progress[card.id]) for card in shown)
+    return api_json.response(f'{{"items": [{items}], "count": {len(cards)}}}')
 
 
 @router.get("/courses/{course_id}", response=CourseDetailOut)

@@ -10,6 +10,7 @@ whatever the number of learners or ledger rows.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -21,6 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learning import raw_sql
 from learning.models import LearnerProfile, LedgerEntry, Organisation, PointPeriod, PointTotal, User
 from learning.point_defaults import BADGES
 from learning.points import board_version, organisation_columns, period_starts
@@ -82,8 +84,50 @@ def check_level(level: str) -> str:
 
 
 def home_organisation(viewer: User) -> Organisation | None:
-    profile = LearnerProfile.objects.select_related("organisation").filter(user=viewer).first()
-    return profile.organisation if profile else None
+    """The viewer's community (None without a profile or organisation): one query."""
+    found = raw_sql.instances(Organisation, _home_sql(with_total=False), [viewer.pk])
+    return found[0] if found else None
+
+
+#: Columns of the viewer's own ``PointTotal`` row read with their home organisation.
+_TOTAL_COLUMNS = ("points", "county_id", "street_id", "community_id")
+
+
+def _home_and_total(viewer: User, period: str, start: date) -> tuple[Organisation | None, dict]:
+    """The viewer's community and their totals row of the period (``{}`` without one), in one
+    query: every leaderboard request needs both before it can rank anything."""
+    found = raw_sql.instances(
+        Organisation,
+        _home_sql(with_total=True),
+        [period, connection.ops.adapt_datefield_value(start), viewer.pk],
+        annotations=[f"viewer_{name}" for name in _TOTAL_COLUMNS],
+    )
+    if not found:
+        return None, {}
+    home = found[0]
+    total = {name: getattr(home, f"viewer_{name}") for name in _TOTAL_COLUMNS}
+    return home, total if total["points"] is not None else {}
+
+
+@functools.cache
+def _home_sql(*, with_total: bool) -> str:
+    # Hand-written (learning.raw_sql): compiling the profile-and-organisation join cost more
+    # than every ranking statement of a leaderboard request together.
+    col = raw_sql.column
+    columns, total_join = raw_sql.select_list(Organisation, "o"), ""
+    if with_total:
+        columns += "".join(f", t.{col(PointTotal, name)}" for name in _TOTAL_COLUMNS)
+        total_join = (
+            f"LEFT JOIN {raw_sql.table(PointTotal)} t "
+            f"ON t.{col(PointTotal, 'learner')} = p.{col(LearnerProfile, 'user')} "
+            f"AND t.{col(PointTotal, 'period')} = %s AND t.{col(PointTotal, 'period_start')} = %s "
+        )
+    return (
+        f"SELECT {columns} FROM {raw_sql.table(LearnerProfile)} p "
+        f"JOIN {raw_sql.table(Organisation)} o "
+        f"ON o.{col(Organisation, 'id')} = p.{col(LearnerProfile, 'organisation')} "
+        f"{total_join}WHERE p.{col(LearnerProfile, 'user')} = %s"
+    )
 
 
 def resolve_scope(
@@ -135,6 +179,13 @@ class _Board:
             column = f"{self.scope}_id = %s"
             params.append(self.organisation_id)
         return f"t.period = %s AND t.period_start = %s AND t.{column}", params
+
+    def holds(self, total: dict) -> bool:
+        """Whether a learner's totals row of this period (``_TOTAL_COLUMNS``) is on this
+        board: ``where()`` said in Python."""
+        if self.organisation_id is None:
+            return total["community_id"] is not None
+        return total[f"{self.scope}_id"] == self.organisation_id
 
     def rows(self, extra: str, extra_params: list, order: str, limit: int, offset: int = 0):
         where, params = self.where()
@@ -202,25 +253,16 @@ def leaderboard(
     rank and neighbours are always read live, so they are exact.
     """
     check_period(period)
-    home = home_organisation(viewer)
+    start = period_starts(now)[period]
+    home, total = _home_and_total(viewer, period, start)
     scope, organisation = resolve_scope(home=home, scope=scope, organisation_id=organisation_id)
-    board = _Board(
-        period, period_starts(now)[period], scope, organisation.pk if organisation else None
-    )
+    board = _Board(period, start, scope, organisation.pk if organisation else None)
     in_scope = home is not None and (
         organisation is None or home.path.startswith(organisation.path)
     )
     rows, count = _page_and_count(board, page, page_size)
-    where, params = board.where()
-    mine = (
-        _fetch(
-            f"SELECT t.points FROM {_TOTALS} t WHERE {where} AND t.learner_id = %s",
-            [*params, viewer.pk],
-        )
-        if in_scope
-        else []
-    )
-    my_points = mine[0][0] if mine else 0
+    mine = in_scope and bool(total) and board.holds(total)
+    my_points = total["points"] if mine else 0
     above, below = _neighbours(board, viewer, my_points, near) if in_scope else ([], [])
     offset = (page - 1) * page_size
     nearby = {row[1] for row in above + below}
@@ -244,7 +286,7 @@ def leaderboard(
         count=count,
         my_rank=my_rank,
         my_points=my_points,
-        listed=bool(mine),
+        listed=mine,
         near_me=near_me,
     )
 

@@ -158,3 +158,73 @@ def test_course_list_gives_a_cover_url(client, auth, make_course, make_image):
     make_course(cover=make_image("封面"))
     item = client.get("/api/v1/courses", **auth).json()["items"][0]
     assert item["cover_url"].endswith(".png")
+
+
+def test_course_list_shows_my_progress_enrolment_and_completion(client, auth, learner, make_course):
+    from courses.services import complete_lesson, enrol
+
+    started, finished, other = (make_course(f"课程{n}", lessons=4) for n in range(3))
+    enrol(learner=learner, course=started)
+    for lesson in lessons_of(started)[:2]:
+        complete_lesson(learner=learner, lesson=lesson)
+    lessons_of(started)[1].unpublish()  # done, but no longer counted: 1 of 3
+    for lesson in lessons_of(finished):
+        complete_lesson(learner=learner, lesson=lesson)
+    items = {i["id"]: i for i in client.get("/api/v1/courses", **auth).json()["items"]}
+    mine = {pk: (i["progress"], i["enrolled"], i["completed"]) for pk, i in items.items()}
+    assert mine == {
+        started.pk: (33, True, False),
+        finished.pk: (100, True, True),
+        other.pk: (0, False, False),
+    }
+
+
+def test_course_list_pages_like_every_api_list(client, auth, make_course):
+    for n in range(5):
+        make_course(f"课程{n}")
+
+    def page(**query):
+        response = client.get("/api/v1/courses", query, **auth)
+        return response.status_code, response.json()
+
+    status, body = page(page=2, page_size=2)
+    assert (status, body["count"]) == (200, 5)
+    assert [i["title"] for i in body["items"]] == ["课程2", "课程3"]
+    assert [i["title"] for i in page(page=3, page_size=2)[1]["items"]] == ["课程4"]
+    assert page(page=4, page_size=2)[1] == {"items": [], "count": 5}
+    assert len(page(page_size=500)[1]["items"]) == 5  # capped at 100, as ninja's pagination
+    assert page(page=0)[0] == 422
+    assert page(page_size=0)[0] == 422
+
+
+def test_course_list_bytes_are_the_schema_validated_answer(
+    client, auth, learner, make_course, make_lecturer, make_image
+):
+    """The list is written as ready JSON (learning.api_json): its bytes must be what ninja
+    writes for the same data validated through the declared schema."""
+    from courses.api import PagedCourseOut
+    from courses.services import complete_lesson
+    from learning.api import api
+
+    course = make_course('社区"矛盾"调解\\实务', lessons=3, cover=make_image("封面"))
+    CourseLecturer.objects.create(page=course, lecturer=make_lecturer(name="周明"))
+    make_course("党支部工作规范", category="party_affairs", level="general", summary="")
+    complete_lesson(learner=learner, lesson=lessons_of(course)[0])
+    for query in ({}, {"page_size": 1, "page": 2}, {"q": "调解"}):
+        response = client.get("/api/v1/courses", query, **auth)
+        assert response["Content-Type"] == api.get_content_type()
+        validated = PagedCourseOut.model_validate(response.json()).model_dump()
+        assert (
+            response.content == api.renderer.render(None, validated, response_status=200).encode()
+        )
+    assert response.json()["items"][0]["progress"] == 33
+
+
+def test_course_list_follows_changes_to_the_courses(client, auth, make_course):
+    course = make_course("社区工作方法", lessons=3)
+    assert client.get("/api/v1/courses", **auth).json()["items"][0]["lesson_count"] == 3
+    lessons_of(course)[0].unpublish()
+    course.title = "社区工作方法（修订）"
+    course.save_revision().publish()
+    item = client.get("/api/v1/courses", **auth).json()["items"][0]
+    assert (item["title"], item["lesson_count"]) == ("社区工作方法（修订）", 2)

@@ -63,3 +63,14 @@ def test_catalogue_api_queries_do_not_grow_with_courses(
     with django_assert_max_num_queries(15):
         body = client.get("/api/v1/courses", **auth).json()
     assert body["count"] == 12
+
+
+def test_catalogue_api_reads_only_my_progress_once_the_cards_are_kept(
+    client, learner, token_for, make_course, django_assert_max_num_queries
+):
+    for n in range(5):
+        make_course(f"课程{n}")
+    auth = token_for(learner)
+    client.get("/api/v1/courses", **auth)
+    with django_assert_max_num_queries(3):  # token, content version, my progress
+        assert client.get("/api/v1/courses", **auth).json()["count"] == 5

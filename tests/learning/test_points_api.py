@@ -148,3 +148,57 @@ def test_history_is_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):  # token, count, page
         body = client.get("/api/v1/points/history", **headers).json()
     assert body["count"] == 30 and len(body["items"]) == 20
+
+
+def test_a_cached_leaderboard_request_is_four_queries(
+    client, learner, make_learner, token_for, django_assert_num_queries
+):
+    for index in range(60):
+        award(learner=make_learner(name=f"学员{index}"), action="lesson_completed", key=str(index))
+    headers = token_for(learner)
+    client.get("/api/v1/leaderboards?period=week", **headers)  # the top 50 is kept
+    # token, my community and points, the learners near me, the ranks
+    with django_assert_num_queries(4):
+        body = client.get("/api/v1/leaderboards?period=week", **headers).json()
+    assert len(body["items"]) == 50 and body["me"]["rank"] == 61
+
+
+def test_my_standing_on_a_kept_leaderboard_is_live(client, learner, make_learner, token_for):
+    others = [make_learner(name=f"学员{index}") for index in range(3)]
+    for index, other in enumerate(others):
+        award(learner=other, action="manual_adjustment", key=str(index), points=10 * (index + 1))
+    headers = token_for(learner)
+    before = client.get("/api/v1/leaderboards?period=week", **headers).json()
+    assert before["me"] == {"rank": 4, "points": 0, "listed": False}
+    award(learner=learner, action="manual_adjustment", key="me", points=25)
+    after = client.get("/api/v1/leaderboards?period=week", **headers).json()
+    assert after["me"] == {"rank": 2, "points": 25, "listed": True}
+    assert [(i["learner"]["id"], i["rank"], i["is_me"]) for i in after["items"]] == [
+        (others[2].pk, 1, False),
+        (learner.pk, 2, True),
+        (others[1].pk, 3, False),
+        (others[0].pk, 4, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "query", ["period=week", "period=all&scope=community", "period=week&page=2&page_size=2"]
+)
+def test_leaderboard_bytes_are_the_schema_validated_answer(
+    client, learner, make_learner, token_for, query
+):
+    """The leaderboard is written as ready JSON (learning.api_json): its bytes must be what
+    ninja writes for the same data validated through LeaderboardOut."""
+    from learning.api import api
+    from learning.api_points import LeaderboardOut
+
+    names = ['王"芳"', "李\\明", "张伟", "赵敏", "陈静"]
+    for index, name in enumerate(names):
+        award(learner=make_learner(name=name), action="manual_adjustment", key=name, points=index)
+    award(learner=learner, action="manual_adjustment", key="me", points=2)
+    response = client.get(f"/api/v1/leaderboards?{query}", **token_for(learner))
+    assert response["Content-Type"] == api.get_content_type()
+    body = response.json()
+    assert body["items"] and body["near_me"] and body["me"]["listed"]
+    validated = LeaderboardOut.model_validate(body).model_dump()
+    assert response.content == api.renderer.render(None, validated, response_status=200).encode()
