@@ -41,6 +41,14 @@ def db_datetime(value: datetime):
 
 def instances(model: type[models.Model], sql: str, params: Sequence) -> list[models.Model]:
     """Model instances from rows of ``sql``, whose columns are ``select_list(model, ...)``."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return rows_to_instances(model, cursor.fetchall())
+
+
+def rows_to_instances(model: type[models.Model], rows: Sequence[Sequence]) -> list[models.Model]:
+    """Model instances from rows whose first columns are ``select_list(model, ...)`` (further
+    columns, as in a ``UNION`` of several reads, are ignored)."""
     fields = model._meta.concrete_fields
     attnames = [field.attname for field in fields]
     # The converters the ORM's compiler would apply (booleans and datetimes on SQLite, JSON...).
@@ -51,12 +59,9 @@ def instances(model: type[models.Model], sql: str, params: Sequence) -> list[mod
         for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
     ]
     found = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            if converters:
-                row = list(row)
-                for index, converter in converters:
-                    row[index] = converter(row[index], columns[index], connection)
-            found.append(model.from_db(connection.alias, attnames, row))
+    for row in rows:
+        row = list(row[: len(fields)])
+        for index, converter in converters:
+            row[index] = converter(row[index], columns[index], connection)
+        found.append(model.from_db(connection.alias, attnames, row))
     return found
