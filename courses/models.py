@@ -163,7 +163,12 @@ class CoursePage(PublicPageCacheMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             getattr(request, "course_context", None)
-            or selectors.course_context(course=self, user=request.user, request=request)
+            or selectors.course_context(course=self, user=request.user, request=request),
+            # Lazy: evaluated only when the cached "about" fragment is rendered again. Here,
+            # not in the course context, which a learner's every view builds for their copy.
+            course_lecturers=self.course_lecturers.select_related("lecturer").order_by(
+                "sort_order"
+            ),
         )
         return context
 

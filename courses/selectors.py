@@ -314,10 +314,6 @@ def course_context(*, course: CoursePage, user, request=None) -> dict:
             enrolled=enrolment is not None,
             finished=enrolment is not None and enrolment.completed_at is not None,
         ),
-        # Lazy: evaluated only when the cached "about" fragment is rendered again.
-        "course_lecturers": course.course_lecturers.select_related("lecturer").order_by(
-            "sort_order"
-        ),
         "cover": cover,
     }
 

@@ -10,6 +10,7 @@ fields' own converters exactly as with the ORM.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -49,8 +50,21 @@ def instances(model: type[models.Model], sql: str, params: Sequence) -> list[mod
 def rows_to_instances(model: type[models.Model], rows: Sequence[Sequence]) -> list[models.Model]:
     """Model instances from rows whose first columns are ``select_list(model, ...)`` (further
     columns, as in a ``UNION`` of several reads, are ignored)."""
+    attnames, columns, converters = _conversion(model, connection.vendor)
+    found = []
+    for row in rows:
+        row = list(row[: len(attnames)])
+        for index, converter in converters:
+            row[index] = converter(row[index], columns[index], connection)
+        found.append(model.from_db(connection.alias, attnames, row))
+    return found
+
+
+@functools.cache
+def _conversion(model: type[models.Model], vendor: str) -> tuple[list, list, list]:
+    """The attribute names, columns and converters of the model's fields (by backend: working
+    them out cost as much as the read)."""
     fields = model._meta.concrete_fields
-    attnames = [field.attname for field in fields]
     # The converters the ORM's compiler would apply (booleans and datetimes on SQLite, JSON...).
     columns = [field.get_col(model._meta.db_table) for field in fields]
     converters = [
@@ -58,10 +72,4 @@ def rows_to_instances(model: type[models.Model], rows: Sequence[Sequence]) -> li
         for index, col in enumerate(columns)
         for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
     ]
-    found = []
-    for row in rows:
-        row = list(row[: len(fields)])
-        for index, converter in converters:
-            row[index] = converter(row[index], columns[index], connection)
-        found.append(model.from_db(connection.alias, attnames, row))
-    return found
+    return [field.attname for field in fields], columns, converters
