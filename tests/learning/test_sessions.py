@@ -18,6 +18,12 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _database_sessions(settings):
+    # The store of deployments without Redis (with it, Django's cached_db serves them).
+    settings.SESSION_ENGINE = "learning.sessions"
+
+
 def _log_in(client, learner) -> None:
     response = client.post("/accounts/login/", {"username": learner.phone, "password": PASSWORD})
     assert response.status_code == 302
