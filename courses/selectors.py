@@ -230,7 +230,9 @@ def _learner_progress_sql(*, for_lesson: bool) -> str:
     return f"{enrolments} UNION ALL {completions} UNION ALL {checks}"
 
 
-def learner_progress(user, *, course: CoursePage, lesson: LessonPage | None = None):
+def learner_progress(
+    user, *, course: CoursePage, lesson: LessonPage | None = None
+) -> LearnerProgress:
     """The learner's enrolment in ``course`` and the lessons of it they completed, in one query;
     with ``lesson``, only that lesson's completion, and its knowledge checks passed."""
     if not getattr(user, "is_authenticated", False):
