@@ -163,7 +163,12 @@ class CoursePage(PublicPageCacheMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             getattr(request, "course_context", None)
-            or selectors.course_context(course=self, user=request.user, request=request)
+            or selectors.course_context(course=self, user=request.user, request=request),
+            # Lazy: evaluated only when the cached "about" fragment is rendered again. Here,
+            # not in the course context, which a learner's every view builds for their copy.
+            course_lecturers=self.course_lecturers.select_related("lecturer").order_by(
+                "sort_order"
+            ),
         )
         return context
 
@@ -247,6 +252,7 @@ class LessonPage(PublicPageCacheMixin, Page):
             user=request.user,
             course=getattr(request, "lesson_course", None),
             request=request,
+            progress=getattr(request, "lesson_progress", None),
         )
 
     def learner_page_signature(self, request):
@@ -255,16 +261,20 @@ class LessonPage(PublicPageCacheMixin, Page):
         return (context["completed"], tuple(sorted(context["passed_question_ids"])))
 
     def serve(self, request, *args, **kwargs):
-        from courses import services
+        from courses import selectors, services
 
         if not getattr(request, "is_preview", False):
-            # Wagtail serves a live page under an unpublished parent; a lesson goes with its course.
-            course = CoursePage.objects.live().filter(path=self.path[: -self.steplen]).first()
+            course = selectors.live_course_of(self, request=request)
             if course is None:
                 raise Http404
             request.lesson_course = course
             if request.user.is_authenticated:
-                services.record_visit(learner=request.user, lesson=self, course=course)
+                # One read for the visit and for what the page shows of the learner.
+                progress = selectors.learner_progress(request.user, course=course, lesson=self)
+                request.lesson_progress = progress
+                services.record_visit(
+                    learner=request.user, lesson=self, course=course, progress=progress
+                )
         return super().serve(request, *args, **kwargs)
 
 

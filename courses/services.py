@@ -24,6 +24,7 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
 )
+from courses.selectors import LearnerProgress
 from learning.models import Organisation, PointAction, User
 from learning.points import award
 
@@ -94,29 +95,35 @@ def record_visit(
     lesson: LessonPage,
     course: CoursePage | None = None,
     now: datetime | None = None,
+    progress: LearnerProgress | None = None,
 ) -> bool:
     """Remember the lesson as where the learner left off (继续学习), if they are enrolled.
 
     Visiting does not enrol: browsing a course is free, only enrolling puts it on the
     learner's list. A revisit of the same lesson within ``VISIT_REFRESH`` writes nothing: the
     place to continue is the same, and a write per page view would cost every view.
+    ``progress`` is the learner's progress in the lesson's course as the lesson page has just
+    read it (``courses.selectors.learner_progress``): its enrolment spares a second read.
     """
     now = now or timezone.now()
-    enrolments = Enrolment.objects.filter(learner=learner)
-    if course is not None:
-        enrolments = enrolments.filter(course=course)
+    if progress is not None:
+        enrolment = progress.enrolment
     else:
-        enrolments = enrolments.filter(course__path=lesson.path[: -LessonPage.steplen])
-    # A read first: on SQLite even an UPDATE that changes nothing takes the database's write
-    # lock, and most views are revisits.
-    place = enrolments.values("pk", "last_lesson_id", "last_visited_at").first()
-    if place is None:
+        enrolments = Enrolment.objects.filter(learner=learner)
+        if course is not None:
+            enrolments = enrolments.filter(course=course)
+        else:
+            enrolments = enrolments.filter(course__path=lesson.path[: -LessonPage.steplen])
+        # A read first: on SQLite even an UPDATE that changes nothing takes the database's
+        # write lock, and most views are revisits.
+        enrolment = enrolments.only("pk", "last_lesson_id", "last_visited_at").first()
+    if enrolment is None:
         return False
-    visited = place["last_visited_at"]
-    if place["last_lesson_id"] == lesson.pk and visited and visited >= now - VISIT_REFRESH:
+    visited = enrolment.last_visited_at
+    if enrolment.last_lesson_id == lesson.pk and visited and visited >= now - VISIT_REFRESH:
         return False
     return bool(
-        Enrolment.objects.filter(pk=place["pk"]).update(last_lesson=lesson, last_visited_at=now)
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_visited_at=now)
     )
 
 

@@ -136,6 +136,8 @@ if REDIS_URL:
     # shared cache: with per-process memory a log-out on one worker would not reach the others.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # Django's database sessions, read with hand-written SQL (every logged-in view reads one).
+    SESSION_ENGINE = "learning.sessions"
     # Page copies, routes, outlines and leaderboards share it: Django's default of 300 entries
     # per process would evict them under a few dozen learners. Pages are ~20 KB each.
     CACHES = {

@@ -185,3 +185,60 @@ def test_continue_moves_past_a_finished_last_lesson(learner, make_course):
     services.complete_lesson(learner=learner, lesson=lessons[1])
     context = selectors.course_context(course=course, user=learner)
     assert context["resume_lesson"].pk == lessons[2].pk
+
+
+def test_learner_progress_reads_what_the_orm_reads(learner, make_learner, make_checked_lesson):
+    """The hand-written read behind the course and lesson pages agrees with the models."""
+    from courses.checks import answer_check
+    from courses.models import CheckResult
+
+    first = make_checked_lesson(questions=None)
+    course = services.course_of(first)
+    second = course.add_child(instance=LessonPage(title="第二课", slug="second"))
+    question_id = first.check_question_ids()[0]
+    services.complete_lesson(learner=learner, lesson=first)
+    answer_check(learner=learner, lesson=first, question_id=question_id, answer="A")
+    services.record_visit(learner=learner, lesson=second)
+    other = make_learner(name="王芳")
+    services.complete_lesson(learner=other, lesson=second)
+
+    in_course = selectors.learner_progress(learner, course=course)
+    enrolment = Enrolment.objects.get(learner=learner, course=course)
+    assert in_course.enrolment is not None
+    for field in Enrolment._meta.concrete_fields:
+        attname = field.attname
+        assert getattr(in_course.enrolment, attname) == getattr(enrolment, attname), attname
+    assert in_course.enrolment.last_visited_at.tzinfo is not None
+    assert in_course.completed_lesson_ids == {first.pk}
+    assert in_course.passed_question_ids == frozenset()
+
+    in_lesson = selectors.learner_progress(learner, course=course, lesson=first)
+    assert in_lesson.enrolment.pk == enrolment.pk
+    assert in_lesson.completed_lesson_ids == {first.pk}
+    passed = CheckResult.objects.filter(learner=learner, lesson=first, passed=True)
+    assert in_lesson.passed_question_ids == set(passed.values_list("question_id", flat=True))
+    assert selectors.learner_progress(
+        learner, course=course, lesson=second
+    ).completed_lesson_ids == (frozenset())
+
+    newcomer = make_learner(name="李四")
+    assert selectors.learner_progress(newcomer, course=course) == selectors.LearnerProgress()
+
+
+def test_lesson_views_move_the_place_to_continue_and_revisits_write_nothing(
+    client, learner, make_course, django_assert_max_num_queries
+):
+    course = make_course(lessons=2)
+    first, second = lessons_of(course)
+    services.enrol(learner=learner, course=course)
+    client.force_login(learner)
+    client.get(first.url)
+    visited = Enrolment.objects.get(learner=learner).last_visited_at
+    # content version, session, user, progress (with the place): no write
+    with django_assert_max_num_queries(4):
+        assert client.get(first.url).status_code == 200
+    assert Enrolment.objects.get(learner=learner).last_visited_at == visited
+    client.get(second.url)
+    assert Enrolment.objects.get(learner=learner).last_lesson_id == second.pk
+    client.get(first.url)
+    assert Enrolment.objects.get(learner=learner).last_lesson_id == first.pk

@@ -178,10 +178,42 @@ def test_a_learners_course_page_is_served_with_few_queries(
     course = make_course("邻里纠纷调解实务", lessons=30)
     client.force_login(learner)
     _get(client, course.url)
-    # content version, the page, session, user, completions, enrolment
-    with django_assert_max_num_queries(6):
+    # content version, session, user, the learner's progress (enrolment and completions)
+    with django_assert_max_num_queries(4):
         html = _get(client, course.url).content.decode()
     assert html.count('class="lesson-list"') == 1 and "（30）" in html
+
+
+def test_a_learners_lesson_page_is_served_with_few_queries(
+    client, make_course, learner, django_assert_max_num_queries
+):
+    from courses.models import LessonPage
+
+    lesson = LessonPage.objects.child_of(make_course("邻里纠纷调解实务", lessons=3)).last()
+    client.force_login(learner)
+    _get(client, lesson.url)
+    # content version, session, user, the learner's progress (enrolment, completion, checks);
+    # the course's live check is cached under the content version
+    with django_assert_max_num_queries(4):
+        response = _get(client, lesson.url)
+    assert response[STATUS_HEADER] == "hit"
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_lesson_goes_with_its_course_once_unpublished_and_back_when_republished(
+    client, make_course, learner, logged_in
+):
+    from courses.models import LessonPage
+
+    course = make_course("邻里纠纷调解实务")
+    lesson = LessonPage.objects.child_of(course).first()
+    if logged_in:
+        client.force_login(learner)
+    _get(client, lesson.url)  # caches the route and the course's live check
+    course.unpublish()
+    assert client.get(lesson.url).status_code == 404
+    course.save_revision().publish()
+    assert "邻里纠纷调解实务" in _get(client, lesson.url).content.decode()
 
 
 # --- a logged-in learner's own copy of a course or lesson page --------------------------------
