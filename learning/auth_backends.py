@@ -43,6 +43,10 @@ class PhoneBackend(ModelBackend):
         As with Django's: only a user who may log in (active). Django's ``auth.get_user`` then
         checks the session's hash against the user's password as usual.
         """
+        try:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:  # a tampered or foreign session value, as Django treats it
+            return None
         found = raw_sql.instances(User, _user_sql(), [user_id])
         if not found or not self.user_can_authenticate(found[0]):
             return None

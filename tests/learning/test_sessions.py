@@ -76,3 +76,6 @@ def test_the_backend_reads_the_user_as_the_orm_does(learner, make_learner):
     User.objects.filter(pk=inactive.pk).update(is_active=False)
     assert PhoneBackend().get_user(inactive.pk) is None
     assert PhoneBackend().get_user(10**9) is None
+    # Sessions store the id as text; anything that is not an id finds nobody, as in Django.
+    assert PhoneBackend().get_user(str(learner.pk)).pk == learner.pk
+    assert PhoneBackend().get_user("not-an-id") is None
