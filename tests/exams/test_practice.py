@@ -235,6 +235,46 @@ def test_parallel_first_requests_make_one_daily_set(learner, make_question):
     assert DailySet.objects.count() == 1
 
 
+def in_parallel(count, work):
+    barrier, errors = threading.Barrier(count), []
+
+    def run(index):
+        try:
+            barrier.wait()
+            work(index)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_answers_are_all_counted_in_the_book(learner, make_question):
+    question = make_question("single")
+    in_parallel(8, lambda i: answer(learner, question, "B", DAY_ONE + timedelta(minutes=i)))
+    assert WrongAnswer.objects.get(learner=learner, question=question).wrong_count == 8
+    assert PracticeAnswer.objects.filter(learner=learner).count() == 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_right_answers_count_one_day_towards_mastery(learner, make_question):
+    question = make_question("single")
+    answer(learner, question, "B")
+    in_parallel(8, lambda i: answer(learner, question, "A", DAY_ONE + timedelta(hours=1)))
+    entry = WrongAnswer.objects.get(learner=learner, question=question)
+    assert (entry.right_streak, entry.mastered_at) == (1, None)
+    assert LedgerEntry.objects.filter(learner=learner, action="practice_correct").count() == 1
+
+
 def test_deleting_a_practised_question_removes_its_practice_history(learner, make_question):
     question = make_question("single")
     answer(learner, question, "B")
