@@ -79,11 +79,12 @@ def award(
         raise UnknownAction(action)
     full_key = ledger_key(learner=learner, action=action, key=key)
     moment = now or timezone.now()
-    if _nothing_to_award(
+    rule, settled = _read_before_lock(
         learner=learner, action=action, full_key=full_key, points=points, moment=moment
-    ):
+    )
+    if settled:
         return 0
-    rule = rule_for(action)
+    rule = rule or rule_for(action)
     if not rule.active:
         return 0
     value = rule.points if points is None else points
@@ -129,28 +130,30 @@ def _settled_sql() -> str:
     rule, ledger = PointRule, LedgerEntry
     col = raw_sql.column
     return (
-        f"SELECT r.{col(rule, 'points')}, r.{col(rule, 'daily_cap')}, "  # noqa: S608
-        f"r.{col(rule, 'active')}, "
+        f"SELECT r.{col(rule, 'id')}, r.{col(rule, 'points')}, "  # noqa: S608
+        f"r.{col(rule, 'daily_cap')}, r.{col(rule, 'active')}, "
         f"EXISTS (SELECT 1 FROM {raw_sql.table(ledger)} WHERE {col(ledger, 'key')} = %s), "
         f"CASE WHEN r.{col(rule, 'daily_cap')} > 0 THEN "
-        f"(SELECT COALESCE(SUM(e.{col(ledger, 'points')}), 0) FROM {raw_sql.table(ledger)} e WHERE e.{col(ledger, 'learner')} = %s "
+        f"(SELECT COALESCE(SUM(e.{col(ledger, 'points')}), 0) FROM {raw_sql.table(ledger)} e "
+        f"WHERE e.{col(ledger, 'learner')} = %s "
         f"AND e.{col(ledger, 'action')} = r.{col(rule, 'action')} "
         f"AND e.{col(ledger, 'created_at')} >= %s AND e.{col(ledger, 'created_at')} < %s) "
         f"ELSE 0 END FROM {raw_sql.table(rule)} r WHERE r.{col(rule, 'action')} = %s"
     )
 
 
-def _nothing_to_award(
+def _read_before_lock(
     *, learner: User, action: str, full_key: str, points: int | None, moment: datetime
-) -> bool:
-    """True when ``award`` would certainly award nothing: the rule is inactive, the key was
-    awarded already or the day's cap is used up (one read, without the lock).
+) -> tuple[PointRule | None, bool]:
+    """The action's rule (None if it was deleted) and whether ``award`` would certainly award
+    nothing: the rule is inactive, the key was awarded already or the day's cap is used up.
+    One read, without the lock.
 
     Most calls are repeats (a question answered again, a page revisited) or come after the
-    cap: this spares them the rule look-up, the per-learner lock and the checks under it.
-    Answering 0 from a read is safe without the lock, as nothing is written: it is the
-    answer ``award`` would have given just before whatever commits next. Anything else
-    (a missing rule included) takes the locked path, which checks everything again.
+    cap: this spares them the per-learner lock and the checks under it. Answering 0 from a
+    read is safe without the lock, as nothing is written: it is the answer ``award`` would
+    have given just before whatever commits next. Anything else takes the locked path,
+    which checks the key and the cap again.
     """
     start = local_day_start(moment)
     with connection.cursor() as cursor:
@@ -166,12 +169,15 @@ def _nothing_to_award(
         )
         row = cursor.fetchone()
     if row is None:
-        return False
-    rule_points, daily_cap, active, key_taken, earned = row
-    if not active or key_taken:
-        return True
+        return None, False
+    rule_id, rule_points, daily_cap, active, key_taken, earned = row
+    rule = PointRule(
+        id=rule_id, action=action, points=rule_points, daily_cap=daily_cap, active=bool(active)
+    )
+    if not rule.active or key_taken:
+        return rule, True
     value = rule_points if points is None else points
-    return bool(daily_cap) and value > 0 and earned >= daily_cap
+    return rule, bool(daily_cap) and value > 0 and earned >= daily_cap
 
 
 def _within_cap(rule: PointRule, value: int, earned: int) -> int:
