@@ -18,7 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from exams import practice, selectors
 from exams.grading import InvalidAnswer
 from exams.models import PracticeAnswer, Question
-from exams.questions import practice_questions
+from exams.questions import practice_question, practice_questions
 
 router = Router(tags=["practice"])
 
@@ -198,12 +198,17 @@ def answer(request, payload: AnswerIn):
     """Answer one question: immediate feedback with the key and the explanation (解析)."""
     if payload.mode not in PRACTICE_MODES:
         raise HttpError(422, _("练习方式不正确。"))
-    question = practice_questions().filter(pk=payload.question_id).first()
-    if question is None:
+    found = practice_question(payload.question_id)
+    if found is None:
         raise HttpError(422, _("没有这道题。"))
+    question, version = found
     try:
         result = practice.record_answer(
-            learner=request.auth, question=question, answer=payload.answer, mode=payload.mode
+            learner=request.auth,
+            question=question,
+            answer=payload.answer,
+            mode=payload.mode,
+            version=version,
         )
     except InvalidAnswer as exc:
         raise HttpError(422, str(exc)) from exc

@@ -8,11 +8,12 @@ courses' knowledge-check blocks call it (``mode=LESSON``) for inline answers.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from exams.models import (
     WrongAnswer,
 )
 from exams.questions import current_version, practice_questions
+from learning import raw_sql
 from learning.models import PointAction, User
 from learning.points import award
 
@@ -96,10 +98,10 @@ def record_answer(
     now = now or timezone.now()
     day = timezone.localdate(now)
     with transaction.atomic():
-        PracticeAnswer.objects.create(
-            learner=learner,
-            question=question,
-            version=version,
+        _insert_answer(
+            learner_id=learner.pk,
+            question_id=question.pk,
+            version_id=version.pk,
             mode=mode,
             answer=result_grade.answer,
             correct=result_grade.correct,
@@ -124,33 +126,90 @@ def record_answer(
     return result
 
 
+#: ``PracticeAnswer`` columns written by ``_insert_answer``, in order.
+_ANSWER_FIELDS = (
+    "learner_id",
+    "question_id",
+    "version_id",
+    "mode",
+    "answer",
+    "correct",
+    "local_date",
+    "answered_at",
+)
+
+
+@functools.cache
+def _insert_answer_sql() -> str:
+    columns = ", ".join(raw_sql.column(PracticeAnswer, name) for name in _ANSWER_FIELDS)
+    values = ", ".join(["%s"] * len(_ANSWER_FIELDS))
+    return f"INSERT INTO {raw_sql.table(PracticeAnswer)} ({columns}) VALUES ({values})"  # noqa: S608
+
+
+def _insert_answer(**values) -> None:
+    """Insert one ``PracticeAnswer``, given a value for each of ``_ANSWER_FIELDS``.
+
+    Hand-written (learning.raw_sql): every answer writes one, and building the instance and
+    compiling the ORM's insert cost several times the insert itself. The values go through
+    the fields' own preparation, as the ORM's would.
+    """
+    meta = PracticeAnswer._meta
+    params = [
+        meta.get_field(name).get_db_prep_save(values[name], connection) for name in _ANSWER_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_answer_sql(), params)
+
+
+@functools.cache
+def _wrong_book_sql() -> dict[bool, str]:
+    """The ``UPDATE`` of a learner's entry for a question, after a right and a wrong answer."""
+    w = WrongAnswer
+    col = functools.partial(raw_sql.column, w)
+    entry = f"UPDATE {raw_sql.table(w)} SET "  # noqa: S608
+    of_learner = f"WHERE {col('learner')} = %s AND {col('question')} = %s"
+    return {
+        # Right: one more day towards mastery for an open entry not yet counted today.
+        True: f"{entry}{col('right_streak')} = {col('right_streak')} + 1, "
+        f"{col('last_right_date')} = %s, {col('mastered_at')} = "
+        f"CASE WHEN {col('right_streak')} + 1 >= %s THEN %s ELSE NULL END {of_learner} "
+        f"AND {col('mastered_at')} IS NULL "
+        f"AND ({col('last_right_date')} IS NULL OR {col('last_right_date')} <> %s)",
+        # Wrong: once more into the book, its run of right days starting over.
+        False: f"{entry}{col('wrong_count')} = {col('wrong_count')} + 1, "
+        f"{col('last_wrong_at')} = %s, {col('right_streak')} = 0, "
+        f"{col('last_right_date')} = NULL, {col('mastered_at')} = NULL {of_learner}",
+    }
+
+
 def update_wrong_book(*, learner: User, question: Question, correct: bool, now: datetime) -> None:
-    """Wrong: into the book (again). Right: one more day towards mastery (see ``MASTERY_DAYS``)."""
-    day = timezone.localdate(now)
-    if not correct:
-        entry, created = WrongAnswer.objects.select_for_update().get_or_create(
-            learner=learner, question=question, defaults={"wrong_count": 1, "last_wrong_at": now}
-        )
-        if not created:
-            entry.wrong_count += 1
-            entry.last_wrong_at = now
-            entry.right_streak = 0
-            entry.last_right_date = None
-            entry.mastered_at = None
-            entry.save()
-        return
-    entry = (
-        WrongAnswer.objects.select_for_update()
-        .filter(learner=learner, question=question, mastered_at__isnull=True)
-        .first()
-    )
-    if entry is None or entry.last_right_date == day:
-        return  # a second right answer the same day does not count twice
-    entry.right_streak += 1
-    entry.last_right_date = day
-    if entry.right_streak >= MASTERY_DAYS:
-        entry.mastered_at = now
-    entry.save()
+    """Wrong: into the book (again). Right: one more day towards mastery (see ``MASTERY_DAYS``).
+
+    Each is one conditional ``UPDATE`` (hand-written, see learning.raw_sql): the database
+    locks the entry and, on PostgreSQL, checks the condition again on the row a parallel
+    answer may just have changed, so two answers never count as one or one twice.
+    """
+    day = connection.ops.adapt_datefield_value(timezone.localdate(now))
+    moment = raw_sql.db_datetime(now)
+    with connection.cursor() as cursor:
+        if correct:
+            # A second right answer the same day does not count twice.
+            cursor.execute(
+                _wrong_book_sql()[True], [day, MASTERY_DAYS, moment, learner.pk, question.pk, day]
+            )
+            return
+        cursor.execute(_wrong_book_sql()[False], [moment, learner.pk, question.pk])
+        if cursor.rowcount:
+            return
+    try:
+        with transaction.atomic():
+            WrongAnswer.objects.create(
+                learner=learner, question=question, wrong_count=1, last_wrong_at=now
+            )
+    except IntegrityError:
+        # A parallel wrong answer created the entry first: count this one on it.
+        with connection.cursor() as cursor:
+            cursor.execute(_wrong_book_sql()[False], [moment, learner.pk, question.pk])
 
 
 def remove_wrong_answer(*, learner: User, question_id: int, now: datetime | None = None) -> bool:

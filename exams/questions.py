@@ -9,16 +9,25 @@ answered leaves the old version (and everything graded against it) untouched.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from exams.models import Question, QuestionType, QuestionVersion
+from exams.models import Option, Question, QuestionType, QuestionVersion
+from learning import raw_sql
 
 
-def snapshot_of(question: Question) -> dict:
-    """The gradable content of a question as plain JSON (uses prefetched options if present)."""
+def snapshot_of(question: Question, options: Iterable[Option] | None = None) -> dict:
+    """The gradable content of a question as plain JSON.
+
+    ``options`` are the question's options when the caller has read them already; otherwise
+    they are read (or taken from a prefetch).
+    """
+    if options is None:
+        options = question.options.all()
     data = {
         "id": question.pk,
         "type": question.type,
@@ -33,7 +42,7 @@ def snapshot_of(question: Question) -> dict:
                 "fraction": None if option.fraction is None else str(option.fraction),
                 "feedback": option.feedback,
             }
-            for option in sorted(question.options.all(), key=lambda o: (o.sort_order or 0, o.key))
+            for option in sorted(options, key=lambda o: (o.sort_order or 0, o.key))
         ],
     }
     if question.type == QuestionType.CASE_ESSAY:
@@ -59,9 +68,16 @@ def current_version(question: Question) -> QuestionVersion:
     Safe under concurrent calls: the unique (question, number) constraint lets one writer win
     and the others read its row.
     """
-    snapshot = snapshot_of(question)
+    return _version_of(
+        question, snapshot_of(question), question.versions.order_by("-number").first()
+    )
+
+
+def _version_of(
+    question: Question, snapshot: dict, latest: QuestionVersion | None
+) -> QuestionVersion:
+    """``latest`` if it holds ``snapshot``, else a new version with it (see ``current_version``)."""
     fingerprint = fingerprint_of(snapshot)
-    latest = question.versions.order_by("-number").first()
     if latest is not None and latest.fingerprint == fingerprint:
         return latest
     number = (latest.number if latest else 0) + 1
@@ -72,6 +88,46 @@ def current_version(question: Question) -> QuestionVersion:
             )
     except IntegrityError:
         return question.versions.get(number=number)
+
+
+@functools.cache
+def _practice_question_sql() -> str:
+    # Hand-written (learning.raw_sql): the question, its options and its newest version in one
+    # read, where the ORM compiled three queries for every practice answer.
+    q, o, v = Question, Option, QuestionVersion
+    col = raw_sql.column
+    newest = (
+        f"SELECT MAX(latest.{col(v, 'number')}) FROM {raw_sql.table(v)} latest "  # noqa: S608
+        f"WHERE latest.{col(v, 'question')} = q.{col(q, 'id')}"
+    )
+    return (
+        f"SELECT {raw_sql.select_list(q, 'q')}, {raw_sql.select_list(o, 'o')}, "  # noqa: S608
+        f"{raw_sql.select_list(v, 'v')} FROM {raw_sql.table(q)} q "
+        f"LEFT JOIN {raw_sql.table(o)} o ON o.{col(o, 'question')} = q.{col(q, 'id')} "
+        f"LEFT JOIN {raw_sql.table(v)} v ON v.{col(v, 'question')} = q.{col(q, 'id')} "
+        f"AND v.{col(v, 'number')} = ({newest}) "
+        f"WHERE q.{col(q, 'id')} = %s AND q.{col(q, 'parent')} IS NULL "
+        f"AND q.{col(q, 'is_outdated')} = %s"
+    )
+
+
+def practice_question(question_id: int) -> tuple[Question, QuestionVersion] | None:
+    """A question of ``practice_questions()`` and its current version, or None if there is none.
+
+    The same result as ``current_version`` on the question, from one query: the snapshot is
+    rebuilt from the live question and options read together with the newest version, and
+    compared by fingerprint, so any change to the question or its options (saved, updated in
+    bulk, imported) makes a new version exactly as ``current_version`` would. Case analyses
+    read their sub-questions as ``snapshot_of`` does.
+    """
+    rows = raw_sql.joined(
+        [Question, Option, QuestionVersion], _practice_question_sql(), [question_id, False]
+    )
+    if not rows:
+        return None
+    question, _option, latest = rows[0]
+    options = [option for _question, option, _version in rows if option is not None]
+    return question, _version_of(question, snapshot_of(question, options), latest)
 
 
 def practice_questions():

@@ -7,6 +7,7 @@ transaction, so double submits, retried tasks and parallel requests never award 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from django.db.models import DateField, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
+from learning import raw_sql
 from learning.models import (
     LearnerProfile,
     LedgerEntry,
@@ -75,12 +77,17 @@ def award(
     """
     if action not in PointAction.values:
         raise UnknownAction(action)
-    rule = rule_for(action)
+    full_key = ledger_key(learner=learner, action=action, key=key)
+    moment = now or timezone.now()
+    rule, settled = _read_before_lock(
+        learner=learner, action=action, full_key=full_key, points=points, moment=moment
+    )
+    if settled:
+        return 0
+    rule = rule or rule_for(action)
     if not rule.active:
         return 0
     value = rule.points if points is None else points
-    full_key = ledger_key(learner=learner, action=action, key=key)
-    moment = now or timezone.now()
     with transaction.atomic():
         # Serialise awards per learner so two parallel requests cannot both pass the cap.
         User.objects.select_for_update().filter(pk=learner.pk).first()
@@ -115,6 +122,62 @@ def award(
             return 0  # a parallel request with the same key won
         _add_to_totals(learner=learner, points=value, moment=moment)
     return value
+
+
+@functools.cache
+def _settled_sql() -> str:
+    # Hand-written (learning.raw_sql): the rule, the key and the day's points in one read.
+    rule, ledger = PointRule, LedgerEntry
+    col = raw_sql.column
+    return (
+        f"SELECT r.{col(rule, 'id')}, r.{col(rule, 'points')}, "  # noqa: S608
+        f"r.{col(rule, 'daily_cap')}, r.{col(rule, 'active')}, "
+        f"EXISTS (SELECT 1 FROM {raw_sql.table(ledger)} WHERE {col(ledger, 'key')} = %s), "
+        f"CASE WHEN r.{col(rule, 'daily_cap')} > 0 THEN "
+        f"(SELECT COALESCE(SUM(e.{col(ledger, 'points')}), 0) FROM {raw_sql.table(ledger)} e "
+        f"WHERE e.{col(ledger, 'learner')} = %s "
+        f"AND e.{col(ledger, 'action')} = r.{col(rule, 'action')} "
+        f"AND e.{col(ledger, 'created_at')} >= %s AND e.{col(ledger, 'created_at')} < %s) "
+        f"ELSE 0 END FROM {raw_sql.table(rule)} r WHERE r.{col(rule, 'action')} = %s"
+    )
+
+
+def _read_before_lock(
+    *, learner: User, action: str, full_key: str, points: int | None, moment: datetime
+) -> tuple[PointRule | None, bool]:
+    """The action's rule (None if it was deleted) and whether ``award`` would certainly award
+    nothing: the rule is inactive, the key was awarded already or the day's cap is used up.
+    One read, without the lock.
+
+    Most calls are repeats (a question answered again, a page revisited) or come after the
+    cap: this spares them the per-learner lock and the checks under it. Answering 0 from a
+    read is safe without the lock, as nothing is written: it is the answer ``award`` would
+    have given just before whatever commits next. Anything else takes the locked path,
+    which checks the key and the cap again.
+    """
+    start = local_day_start(moment)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _settled_sql(),
+            [
+                full_key,
+                learner.pk,
+                raw_sql.db_datetime(start),
+                raw_sql.db_datetime(start + timedelta(days=1)),
+                action,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    rule_id, rule_points, daily_cap, active, key_taken, earned = row
+    rule = PointRule(
+        id=rule_id, action=action, points=rule_points, daily_cap=daily_cap, active=bool(active)
+    )
+    if not rule.active or key_taken:
+        return rule, True
+    value = rule_points if points is None else points
+    return rule, bool(daily_cap) and value > 0 and earned >= daily_cap
 
 
 def _within_cap(rule: PointRule, value: int, earned: int) -> int:

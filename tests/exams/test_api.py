@@ -38,6 +38,26 @@ def test_unknown_question_or_option_is_422(client, auth, make_question):
     assert post(client, auth, {"question_id": question.pk}).status_code == 422
 
 
+def test_repeated_answers_take_a_fixed_number_of_queries(
+    client, auth, make_question, django_assert_max_num_queries
+):
+    question = make_question("single")
+    for value in ("A", "B"):  # points awarded, then an entry in the book
+        post(client, auth, {"question_id": question.pk, "answer": value})
+    # The token, the question with its options and version, then in one transaction
+    # (2 statements) the answer, the book and whether points are due.
+    for value in ("A", "B"):
+        with django_assert_max_num_queries(7):
+            assert (
+                post(client, auth, {"question_id": question.pk, "answer": value}).json()[
+                    "points_awarded"
+                ]
+                == 0
+            )
+    assert PracticeAnswer.objects.count() == 4
+    assert WrongAnswer.objects.get().wrong_count == 2
+
+
 def test_answer_needs_log_in(client, make_question):
     question = make_question("single")
     response = client.post(

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import close_old_connections
 
-from exams.models import DailySet, PracticeAnswer, QuestionVersion, WrongAnswer
+from exams.models import DailySet, PracticeAnswer, Question, QuestionVersion, WrongAnswer
 from exams.practice import DAILY_SET_SIZE, daily_set, record_answer, remove_wrong_answer
-from exams.questions import current_version
+from exams.questions import current_version, practice_question, snapshot_of
 from learning.models import LedgerEntry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -113,6 +113,53 @@ def test_versions_cannot_be_edited(make_question):
         version.save()
 
 
+def loaded(question):
+    """The question as read from the database (a new instance keeps the score as given, 1
+    instead of 1.0, and so snapshots differently)."""
+    return Question.objects.get(pk=question.pk)
+
+
+def test_practice_question_is_one_read_giving_the_current_version(
+    make_question, django_assert_num_queries
+):
+    question = loaded(make_question("multiple"))
+    version = current_version(question)
+    with django_assert_num_queries(1):
+        found, found_version = practice_question(question.pk)
+    assert found == question and found.stem == question.stem
+    assert found_version == version and found_version.snapshot == version.snapshot
+    assert QuestionVersion.objects.count() == 1
+
+
+def test_practice_question_makes_the_first_version(make_question):
+    question = loaded(make_question("single"))
+    _found, version = practice_question(question.pk)
+    assert version.number == 1 and version.snapshot == snapshot_of(question)
+
+
+def test_practice_question_sees_options_changed_without_saving_the_question(make_question):
+    question = loaded(make_question("single"))
+    first = current_version(question)
+    question.options.filter(key="A").update(is_correct=False)
+    question.options.filter(key="B").update(is_correct=True)
+    _found, version = practice_question(question.pk)
+    assert version.number == 2 and version == current_version(question)
+    assert first.snapshot["options"][0]["is_correct"] is True
+    assert version.snapshot["options"][0]["is_correct"] is False
+
+
+def test_practice_question_skips_outdated_sub_and_missing_questions(make_question):
+    case = make_question("case_analysis", score=0)
+    sub = make_question("single", parent=case, position=1)
+    outdated = make_question("single", is_outdated=True)
+    assert practice_question(sub.pk) is None
+    assert practice_question(outdated.pk) is None
+    assert practice_question(999999) is None
+    found, version = practice_question(case.pk)
+    assert found == case and version == current_version(loaded(case))
+    assert [s["id"] for s in version.snapshot["sub_questions"]] == [sub.pk]
+
+
 def make_many(make_question, count=25, **fields):
     return [make_question("single", stem=f"<p>第 {i} 题</p>", **fields) for i in range(count)]
 
@@ -186,6 +233,46 @@ def test_parallel_first_requests_make_one_daily_set(learner, make_question):
     assert not errors
     assert len(set(results)) == 1
     assert DailySet.objects.count() == 1
+
+
+def in_parallel(count, work):
+    barrier, errors = threading.Barrier(count), []
+
+    def run(index):
+        try:
+            barrier.wait()
+            work(index)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_answers_are_all_counted_in_the_book(learner, make_question):
+    question = make_question("single")
+    in_parallel(8, lambda i: answer(learner, question, "B", DAY_ONE + timedelta(minutes=i)))
+    assert WrongAnswer.objects.get(learner=learner, question=question).wrong_count == 8
+    assert PracticeAnswer.objects.filter(learner=learner).count() == 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_right_answers_count_one_day_towards_mastery(learner, make_question):
+    question = make_question("single")
+    answer(learner, question, "B")
+    in_parallel(8, lambda i: answer(learner, question, "A", DAY_ONE + timedelta(hours=1)))
+    entry = WrongAnswer.objects.get(learner=learner, question=question)
+    assert (entry.right_streak, entry.mastered_at) == (1, None)
+    assert LedgerEntry.objects.filter(learner=learner, action="practice_correct").count() == 1
 
 
 def test_deleting_a_practised_question_removes_its_practice_history(learner, make_question):

@@ -46,6 +46,39 @@ def test_cap_resets_at_local_midnight_in_shanghai(learner):
     assert award(learner=learner, action="daily_login", key="c", now=after) == 1
 
 
+def test_a_repeat_is_answered_from_one_read_without_the_lock(learner, django_assert_num_queries):
+    assert award(learner=learner, action="lesson_completed", key="lesson:1") == 2
+    with django_assert_num_queries(1):
+        assert award(learner=learner, action="lesson_completed", key="lesson:1") == 0
+
+
+def test_a_used_up_cap_is_answered_from_one_read_until_local_midnight(
+    learner, django_assert_num_queries
+):
+    PointRule.objects.filter(action="practice_correct").update(points=1, daily_cap=2)
+    day = datetime(2026, 11, 25, 23, 30, tzinfo=SHANGHAI)
+    for key in ("q1", "q2"):
+        assert award(learner=learner, action="practice_correct", key=key, now=day) == 1
+    with django_assert_num_queries(1):
+        assert award(learner=learner, action="practice_correct", key="q3", now=day) == 0
+    next_day = datetime(2026, 11, 26, 0, 10, tzinfo=SHANGHAI)  # still the 25th in UTC
+    assert award(learner=learner, action="practice_correct", key="q3", now=next_day) == 1
+
+
+def test_an_inactive_rule_is_answered_from_one_read(learner, django_assert_num_queries):
+    PointRule.objects.filter(action="course_completed").update(active=False)
+    with django_assert_num_queries(1):
+        assert award(learner=learner, action="course_completed", key="course:1") == 0
+
+
+def test_a_cap_raised_after_it_was_used_up_awards_again(learner):
+    PointRule.objects.filter(action="practice_correct").update(points=1, daily_cap=1)
+    assert award(learner=learner, action="practice_correct", key="q1") == 1
+    assert award(learner=learner, action="practice_correct", key="q2") == 0
+    PointRule.objects.filter(action="practice_correct").update(daily_cap=3)
+    assert award(learner=learner, action="practice_correct", key="q2") == 1
+
+
 def test_explicit_points_override_the_rule_and_may_be_negative(learner, make_learner):
     organiser = make_learner(name="组织者")
     assert (
