@@ -10,6 +10,7 @@ fields' own converters exactly as with the ORM.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -39,24 +40,65 @@ def db_datetime(value: datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def instances(model: type[models.Model], sql: str, params: Sequence) -> list[models.Model]:
-    """Model instances from rows of ``sql``, whose columns are ``select_list(model, ...)``."""
-    fields = model._meta.concrete_fields
-    attnames = [field.attname for field in fields]
-    # The converters the ORM's compiler would apply (booleans and datetimes on SQLite, JSON...).
-    columns = [field.get_col(model._meta.db_table) for field in fields]
-    converters = [
-        (index, converter)
-        for index, col in enumerate(columns)
-        for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-    ]
-    found = []
+def rows(sql: str, params: Sequence, fields: Sequence[models.Field]) -> list[Sequence]:
+    """Rows of ``sql``, whose columns are those of ``fields`` (of any models) in order, each
+    value converted as the ORM's compiler would (booleans and datetimes on SQLite, JSON...)."""
+    columns, converters = _converters(fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            if converters:
-                row = list(row)
-                for index, converter in converters:
-                    row[index] = converter(row[index], columns[index], connection)
-            found.append(model.from_db(connection.alias, attnames, row))
+        found = cursor.fetchall()
+    if not converters:
+        return found
+    converted = []
+    for row in found:
+        row = list(row)
+        for index, converter in converters:
+            row[index] = converter(row[index], columns[index], connection)
+        converted.append(row)
+    return converted
+
+
+#: Per connection (its operations object), the converters of each list of fields read: working
+#: them out took longer than reading a row.
+_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _converters(fields: Sequence[models.Field]) -> tuple[list, list]:
+    """The fields' columns and ``(index, converter)`` for those that convert what is read."""
+    known = _CONVERTERS.setdefault(connection.ops, {})
+    # Fields live as long as their models, so their identities name them.
+    key = tuple(map(id, fields))
+    found = known.get(key)
+    if found is None:
+        columns = [field.get_col(field.model._meta.db_table) for field in fields]
+        converters = [
+            (index, converter)
+            for index, col in enumerate(columns)
+            for converter in connection.ops.get_db_converters(col)
+            + col.get_db_converters(connection)
+        ]
+        known[key] = found = (columns, converters)
+    return found
+
+
+def instances(
+    model: type[models.Model], sql: str, params: Sequence, *, related: Sequence[str] = ()
+) -> list[models.Model]:
+    """Model instances from rows of ``sql``, whose columns are ``select_list(model, ...)``.
+
+    ``related`` names forward foreign keys whose models' ``select_list`` follow in each row, in
+    that order; their instances are attached as ``select_related`` attaches them.
+    """
+    joined = [model] + [model._meta.get_field(name).related_model for name in related]
+    fields = [list(each._meta.concrete_fields) for each in joined]
+    attnames = [[field.attname for field in group] for group in fields]
+    found = []
+    for row in rows(sql, params, [field for group in fields for field in group]):
+        built, start = [], 0
+        for each, names in zip(joined, attnames, strict=True):
+            built.append(each.from_db(connection.alias, names, row[start : start + len(names)]))
+            start += len(names)
+        for name, instance in zip(related, built[1:], strict=True):
+            model._meta.get_field(name).set_cached_value(built[0], instance)
+        found.append(built[0])
     return found
