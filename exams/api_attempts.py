@@ -175,9 +175,10 @@ def get_attempt(request, attempt_id: int):
     """The attempt; answers, 解析 and points per question only once the review policy allows."""
     attempt = my_attempt(request, attempt_id)
     now = timezone.now()
-    if attempt_service.answers_visible(attempt, now=now):
+    body = attempt_json(attempt, now=now)
+    if body is None:
         return attempt_payload(attempt, now=now)
-    return HttpResponse(attempt_json(attempt, now=now), content_type=JSON_CONTENT_TYPE)
+    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
 
 
 #: What the API's renderer (ninja's default ``JSONRenderer``) writes and declares.
@@ -188,15 +189,18 @@ def _dumps(data) -> str:
     return json.dumps(data, cls=JSONRenderer.encoder_class, **JSONRenderer.json_dumps_params)
 
 
-def attempt_json(attempt: Attempt, *, now: datetime) -> str:
+def attempt_json(attempt: Attempt, *, now: datetime) -> str | None:
     """``AttemptOut`` of an attempt before its review, as the schema and renderer would write
     it (tests/exams/test_mock_integrity.py compares them byte for byte), without validating and
-    encoding 80 questions each time.
+    encoding 80 questions each time; ``None`` once the review shows answers (rare: built from
+    the schema).
 
     The questions as shown never change during the attempt: their JSON is cached per attempt
     in two parts per question, before and after the learner's ``flagged`` and ``answer``
     (``QuestionOut``'s field order), which are read and spliced in on every request.
     """
+    if attempt_service.answers_visible(attempt, now=now):
+        return None
     payload = attempt_payload(attempt, now=now, with_questions=False)
     head = {name: payload[name] for name in AttemptSummaryOut.model_fields}
     head["score"] = None if head["score"] is None else float(head["score"])

@@ -85,6 +85,8 @@ def start_attempt(*, paper: Paper, learner: User, now: datetime) -> tuple[Attemp
     seed = secrets.randbits(62)
     rng = random.Random(seed)  # noqa: S311 - reproducible draws, not secrets
     drawn = draw(paper, rng)
+    for d in drawn:  # decoded already: autosaves and the submit will need them
+        _remember(d.version.fingerprint, d.version.snapshot)
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -222,13 +224,17 @@ def _snapshots(versions: dict[str, int]) -> dict[str, dict]:
     found = {fingerprint: _SNAPSHOTS.get(fingerprint) for fingerprint in versions}
     missing = [versions[fingerprint] for fingerprint, known in found.items() if known is None]
     if missing:
-        if len(_SNAPSHOTS) + len(missing) > SNAPSHOT_MEMO_SIZE:
-            _SNAPSHOTS.clear()
         for fingerprint, snapshot in QuestionVersion.objects.filter(pk__in=missing).values_list(
             "fingerprint", "snapshot"
         ):
-            found[fingerprint] = _SNAPSHOTS[fingerprint] = snapshot
+            found[fingerprint] = _remember(fingerprint, snapshot)
     return found
+
+
+def _remember(fingerprint: str, snapshot: dict) -> dict:
+    if len(_SNAPSHOTS) >= SNAPSHOT_MEMO_SIZE:
+        _SNAPSHOTS.clear()
+    return _SNAPSHOTS.setdefault(fingerprint, snapshot)
 
 
 #: What each use reads of an attempt's questions besides their score and snapshot: answering
