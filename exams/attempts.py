@@ -196,13 +196,17 @@ def find_attempt(attempt_id: int, *, learner: User | None = None) -> Attempt | N
 class FrozenItem:
     """A question of an attempt as far as answering and grading need it: lighter than an
     ``AttemptQuestion`` with its version. ``snapshot`` is shared (see ``_snapshots``): read it,
-    never change it."""
+    never change it; ``fingerprint`` is its version's."""
 
     pk: int
     question_id: int
     score: Decimal
     snapshot: dict
+    fingerprint: str
     option_order: list | dict | None = None
+    #: The saved answer as the database's JSON text (what grading reads).
+    stored_answer: str | None = None
+    #: The answer being saved, in the question's own keys (what autosave writes).
     answer: object = None
     answered_at: datetime | None = None
     flagged: bool = False
@@ -238,8 +242,8 @@ def _remember(fingerprint: str, snapshot: dict) -> dict:
 
 
 #: What each use reads of an attempt's questions besides their score and snapshot: answering
-#: relabels keys through the option order, grading reads the saved answer (decoding the other
-#: would be wasted: 80 JSON values in a submit).
+#: relabels keys through the option order, grading reads the saved answer (as text: see
+#: ``grade_item``).
 _ITEM_FIELDS = {
     "answering": ("id", "question", "score", "version", "option_order"),
     "grading": ("id", "question", "score", "version", "answer"),
@@ -271,13 +275,15 @@ def frozen_items(
         params.extend(question_ids)
     meta = AttemptQuestion._meta
     fields = [meta.get_field(name) for name in _ITEM_FIELDS[purpose]]
+    if purpose == "grading":
+        fields[-1] = None  # the answer's JSON text
     found = raw_sql.rows(sql, params, [*fields, QuestionVersion._meta.get_field("fingerprint")])
     snapshots = _snapshots({fingerprint: version for *_, version, _last, fingerprint in found})
     items = []
     for pk, question_id, score, _version, last, fingerprint in found:
-        item = FrozenItem(pk, question_id, score, snapshots[fingerprint])
+        item = FrozenItem(pk, question_id, score, snapshots[fingerprint], fingerprint)
         if purpose == "grading":
-            item.answer = last
+            item.stored_answer = last
         else:
             item.option_order = last
         items.append(item)
@@ -366,8 +372,9 @@ def _update_rows(model: type[models.Model], rows: list, field_names) -> None:
 
     ``bulk_update`` builds a CASE with a branch per row and field, and Django spent more time
     composing it than the database spent running it (bench). Values go through each field's
-    own conversion, once per distinct value (a submit's 80 grades take a handful), so JSON,
-    decimals and datetimes are stored exactly as the ORM stores them.
+    own conversion, so JSON, decimals and datetimes are stored exactly as the ORM stores them;
+    once per distinct row of values (a submit's 80 grades are a handful) unless JSON is among
+    them (JSON tells ``1`` from ``true``, which compare equal).
     """
     if not rows:
         return
@@ -376,29 +383,22 @@ def _update_rows(model: type[models.Model], rows: list, field_names) -> None:
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-    prepared: list[dict] = [{} for _field in fields]
-    params = [
-        [
-            _prepared(field, getattr(row, field.attname), known)
-            for field, known in zip(fields, prepared, strict=True)
-        ]
-        + [row.pk]
-        for row in rows
-    ]
+    names = [field.attname for field in fields]
+    known = None if any(isinstance(field, models.JSONField) for field in fields) else {}
+    params = []
+    for row in rows:
+        values = tuple(getattr(row, name) for name in names)
+        prepared = None if known is None else known.get(values)
+        if prepared is None:
+            prepared = [
+                field.get_db_prep_save(value, connection)
+                for field, value in zip(fields, values, strict=True)
+            ]
+            if known is not None:
+                known[values] = prepared
+        params.append([*prepared, row.pk])
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-def _prepared(field: models.Field, value, known: dict):
-    """``field.get_db_prep_save(value)``, computed once per distinct value (kept in ``known``)
-    unless the value cannot be a key (a list or dict answer)."""
-    try:
-        return known[type(value), value]
-    except KeyError:
-        known[type(value), value] = prepared = field.get_db_prep_save(value, connection)
-        return prepared
-    except TypeError:
-        return field.get_db_prep_save(value, connection)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -446,25 +446,51 @@ def _grade_and_close(attempt: Attempt, *, now: datetime) -> None:
 
 
 def _save_grades(items: list[FrozenItem]) -> None:
-    """The grades of every item, in one prepared statement (see ``_update_rows``)."""
-    _update_rows(AttemptQuestion, items, ("awarded", "correct", "needs_marking"))
+    """The grades of every item, in one prepared statement (see ``_update_rows``).
+
+    ``needs_marking`` is false on every question until its attempt is graded, once (the
+    model's default): only essays to mark write it, which spares the database rewriting an
+    index entry per question (on SQLite, a tenth of the submit's write).
+    """
+    _update_rows(AttemptQuestion, items, ("awarded", "correct"))
+    _update_rows(AttemptQuestion, [i for i in items if i.needs_marking], ("needs_marking",))
+
+
+#: Grades as ``(awarded, correct, needs_marking)`` by (version fingerprint, saved answer as
+#: JSON text, score, rule): grading is a function of these alone, and answers to choice
+#: questions repeat (a few options), so most of a submit's 80 are looked up. Per process.
+_GRADES: dict[tuple, tuple] = {}
+#: Past this many the memo starts again.
+GRADE_MEMO_SIZE = 50_000
 
 
 def grade_item(item: FrozenItem, *, rule: str) -> None:
-    snapshot = item.snapshot
-    answer = item.answer
-    if snapshot["type"] == QuestionType.CASE_ESSAY:
-        # Nothing written, nothing to mark.
-        item.needs_marking = not is_blank(answer)
-        item.awarded = None if item.needs_marking else Decimal(0)
-        item.correct = None
+    """Grade one saved answer (``item.stored_answer``) into ``item``'s grade fields."""
+    if item.snapshot["type"] == QuestionType.CASE_ESSAY:
+        # Nothing written, nothing to mark; essays differ too much to be worth remembering.
+        item.awarded, item.correct, item.needs_marking = _grade(item, rule)
         return
+    key = (item.fingerprint, item.stored_answer, item.score, rule or grading.default_rule())
+    found = _GRADES.get(key)
+    if found is None:
+        if len(_GRADES) >= GRADE_MEMO_SIZE:
+            _GRADES.clear()
+        found = _GRADES[key] = _grade(item, rule)
+    item.awarded, item.correct, item.needs_marking = found
+
+
+def _grade(item: FrozenItem, rule: str) -> tuple[Decimal | None, bool | None, bool]:
+    snapshot = item.snapshot
+    answer = AttemptQuestion._meta.get_field("answer").from_db_value(
+        item.stored_answer, None, connection
+    )
+    if snapshot["type"] == QuestionType.CASE_ESSAY:
+        needs_marking = not is_blank(answer)
+        return (None if needs_marking else Decimal(0)), None, needs_marking
     if answer is None:
         answer = {} if snapshot["type"] == QuestionType.CASE_ANALYSIS else []
     result = grading.grade(snapshot, answer, score=item.score, rule=rule)
-    item.awarded = result.awarded.quantize(Decimal("0.01"))
-    item.correct = result.correct
-    item.needs_marking = False
+    return result.awarded.quantize(Decimal("0.01")), result.correct, False
 
 
 def publish_score(attempt: Attempt, items: list, *, now: datetime) -> None:

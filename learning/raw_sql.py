@@ -40,9 +40,10 @@ def db_datetime(value: datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def rows(sql: str, params: Sequence, fields: Sequence[models.Field]) -> list[Sequence]:
+def rows(sql: str, params: Sequence, fields: Sequence[models.Field | None]) -> list[Sequence]:
     """Rows of ``sql``, whose columns are those of ``fields`` (of any models) in order, each
-    value converted as the ORM's compiler would (booleans and datetimes on SQLite, JSON...)."""
+    value converted as the ORM's compiler would (booleans and datetimes on SQLite, JSON...);
+    ``None`` instead of a field keeps that column as the database returns it."""
     columns, converters = _converters(fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -63,17 +64,20 @@ def rows(sql: str, params: Sequence, fields: Sequence[models.Field]) -> list[Seq
 _CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _converters(fields: Sequence[models.Field]) -> tuple[list, list]:
+def _converters(fields: Sequence[models.Field | None]) -> tuple[list, list]:
     """The fields' columns and ``(index, converter)`` for those that convert what is read."""
     known = _CONVERTERS.setdefault(connection.ops, {})
     # Fields live as long as their models, so their identities name them.
     key = tuple(map(id, fields))
     found = known.get(key)
     if found is None:
-        columns = [field.get_col(field.model._meta.db_table) for field in fields]
+        columns = [
+            None if field is None else field.get_col(field.model._meta.db_table) for field in fields
+        ]
         converters = [
             (index, converter)
             for index, col in enumerate(columns)
+            if col is not None
             for converter in connection.ops.get_db_converters(col)
             + col.get_db_converters(connection)
         ]
