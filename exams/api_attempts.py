@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from pydantic import BaseModel
 
 from exams import attempts as attempt_service
-from exams.attempt_display import attempt_payload, result_payload
+from exams.attempt_display import (
+    QUESTIONS_CACHE_SECONDS,
+    attempt_payload,
+    result_payload,
+    saved_answer_texts,
+    shown_questions,
+)
 from exams.grading import InvalidAnswer
 from exams.models import Attempt
 from exams.papers import PaperUnavailable, attempts_left, open_papers_for, papers_for
@@ -130,9 +139,7 @@ def list_papers(request):
 
 
 def my_attempt(request, attempt_id: int) -> Attempt:
-    attempt = (
-        Attempt.objects.select_related("paper").filter(pk=attempt_id, learner=request.auth).first()
-    )
+    attempt = attempt_service.find_attempt(attempt_id, learner=request.auth)
     if attempt is None:
         raise Http404
     return attempt_service.refresh_if_overdue(attempt, now=timezone.now())
@@ -167,7 +174,84 @@ def list_attempts(request):
 def get_attempt(request, attempt_id: int):
     """The attempt; answers, 解析 and points per question only once the review policy allows."""
     attempt = my_attempt(request, attempt_id)
-    return attempt_payload(attempt, now=timezone.now())
+    now = timezone.now()
+    body = attempt_json(attempt, now=now)
+    if body is None:
+        return attempt_payload(attempt, now=now)
+    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
+
+
+#: What the API's renderer (ninja's default ``JSONRenderer``) writes and declares.
+JSON_CONTENT_TYPE = f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}"
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, cls=JSONRenderer.encoder_class, **JSONRenderer.json_dumps_params)
+
+
+def attempt_json(attempt: Attempt, *, now: datetime) -> str | None:
+    """``AttemptOut`` of an attempt before its review, as the schema and renderer would write
+    it (tests/exams/test_mock_integrity.py compares them byte for byte), without validating and
+    encoding 80 questions each time; ``None`` once the review shows answers (rare: built from
+    the schema).
+
+    The questions as shown never change during the attempt: their JSON is cached per attempt
+    in two parts per question, before and after the learner's ``flagged`` and ``answer``
+    (``QuestionOut``'s field order), which are read and spliced in on every request.
+    """
+    if attempt_service.answers_visible(attempt, now=now):
+        return None
+    payload = attempt_payload(attempt, now=now, with_questions=False)
+    head = {name: payload[name] for name in AttemptSummaryOut.model_fields}
+    head["score"] = None if head["score"] is None else float(head["score"])
+    head["max_score"] = float(head["max_score"])
+    head["review_available"] = False
+    questions = ", ".join(
+        f'{before}, "flagged": {"true" if flagged else "false"}, '
+        f'"answer": {_shown_answer_json(stored, order, order_key)}{after}'
+        for (before, after, order, order_key), (stored, flagged) in zip(
+            _question_parts(attempt), saved_answer_texts(attempt.pk), strict=True
+        )
+    )
+    return f'{_dumps(head)[:-1]}, "questions": [{questions}]}}'
+
+
+def _question_parts(attempt: Attempt) -> list[tuple[str, str, list | dict, str]]:
+    """Each question's JSON before and after its ``flagged`` and ``answer``, its option order
+    and that order as text (a key), cached per attempt (see ``shown_questions``)."""
+    key = f"attempt-questions-json:{attempt.pk}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = []
+        for question, order in shown_questions(attempt)[0]:
+            data = QuestionOut.model_validate(question).model_dump(exclude_unset=True)
+            subs = data.pop("sub_questions", None)
+            after = "}" if subs is None else f', "sub_questions": {_dumps(subs)}}}'
+            parts.append((_dumps(data)[:-1], after, order, json.dumps(order)))
+        cache.set(key, parts, QUESTIONS_CACHE_SECONDS)
+    return parts
+
+
+#: The JSON of choice answers in shown keys, by (stored JSON, option order as JSON): a pure
+#: function of its key, shared by every attempt in the process (a few thousand at most: four
+#: or five options and their orders).
+_SHOWN_CHOICES: dict[tuple[str, str], str] = {}
+SHOWN_CHOICES_MEMO_SIZE = 20_000
+
+
+def _shown_answer_json(stored: str | None, order, order_key: str) -> str:
+    """A stored answer (the database's JSON, original keys) as JSON in the keys shown."""
+    if stored is None:
+        return "null"
+    if not stored.startswith("["):  # essays and case analyses: rare, and not worth keeping
+        return json.dumps(attempt_service.to_shown(json.loads(stored), order))
+    found = _SHOWN_CHOICES.get((stored, order_key))
+    if found is None:
+        if len(_SHOWN_CHOICES) >= SHOWN_CHOICES_MEMO_SIZE:
+            _SHOWN_CHOICES.clear()
+        found = json.dumps(attempt_service.to_shown(json.loads(stored), order))
+        _SHOWN_CHOICES[stored, order_key] = found
+    return found
 
 
 @router.put("/attempts/{attempt_id}/answers", response=SavedOut)
@@ -190,5 +274,7 @@ def submit(request, attempt_id: int):
     """Hand in: graded once; a repeat returns the same result. ``state`` is ``marking`` while
     a lecturer still marks case essays; the score stays null until the review policy shows it."""
     attempt = my_attempt(request, attempt_id)
-    attempt = attempt_service.submit_attempt(attempt_id=attempt.pk, now=timezone.now())
+    attempt = attempt_service.submit_attempt(
+        attempt_id=attempt.pk, now=timezone.now(), attempt=attempt
+    )
     return result_payload(attempt, now=timezone.now())

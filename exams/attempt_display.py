@@ -7,15 +7,18 @@ learner's own saved answer; never ``is_correct``, weights, feedback, 解析 or m
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from wagtail.rich_text import expand_db_html
 
 from exams.attempts import answers_visible, score_visible, shown_snapshot, to_shown
 from exams.grading import correct_answer
 from exams.models import Attempt, AttemptQuestion, QuestionType
+from learning import raw_sql
 
 
 def _public(snapshot: dict, score: Decimal) -> dict:
@@ -92,7 +95,20 @@ def attempt_payload(attempt: Attempt, *, now: datetime, with_questions: bool = T
 
 
 def _questions_in_progress(attempt: Attempt) -> list[dict]:
-    """Questions with the learner's saved answers and flags, before any review.
+    """Questions with the learner's saved answers and flags, before any review."""
+    shown, live = shown_questions(attempt)
+    return [
+        {**question, "flagged": flagged, "answer": to_shown(answer, order)}
+        for (question, order), (answer, flagged) in zip(
+            shown, saved_answers(attempt.pk) if live is None else live, strict=True
+        )
+    ]
+
+
+def shown_questions(attempt: Attempt) -> tuple[list[tuple[dict, list | dict]], list | None]:
+    """``(question as shown, option order)`` of each question of the attempt, by position, and,
+    when they were read from the attempt's rows rather than the cache, the saved answers read
+    with them (as ``saved_answers`` gives them; ``None`` otherwise).
 
     The exam page reloads the attempt after every interruption, and 80 frozen snapshots cost
     far more to decode and relabel than the answers: the shown questions (fixed when the
@@ -101,17 +117,39 @@ def _questions_in_progress(attempt: Attempt) -> list[dict]:
     """
     key = f"attempt-questions:{attempt.pk}"
     shown = cache.get(key)
-    if shown is None:
-        items = list(attempt.items.select_related("version").order_by("position"))
-        shown = [(_shown_question(item), item.option_order) for item in items]
-        cache.set(key, shown, QUESTIONS_CACHE_SECONDS)
-        live = [(item.answer, item.flagged) for item in items]
-    else:
-        live = attempt.items.order_by("position").values_list("answer", "flagged")
+    if shown is not None:
+        return shown, None
+    items = list(attempt.items.select_related("version").order_by("position"))
+    shown = [(_shown_question(item), item.option_order) for item in items]
+    cache.set(key, shown, QUESTIONS_CACHE_SECONDS)
+    return shown, [(item.answer, item.flagged) for item in items]
+
+
+@functools.cache
+def _answers_sql() -> str:
+    item, col = AttemptQuestion, raw_sql.column
+    return (
+        f"SELECT {col(item, 'answer')}, {col(item, 'flagged')} FROM {raw_sql.table(item)} "  # noqa: S608
+        f"WHERE {col(item, 'attempt')} = %s ORDER BY {col(item, 'position')}"
+    )
+
+
+def saved_answers(attempt_id: int) -> list[tuple[object, bool]]:
+    """``(answer in the question's own keys, flagged)`` of each question, by position."""
+    field = AttemptQuestion._meta.get_field("answer")
     return [
-        {**question, "flagged": flagged, "answer": to_shown(answer, order)}
-        for (question, order), (answer, flagged) in zip(shown, live, strict=True)
+        (field.from_db_value(text, None, connection), flagged)
+        for text, flagged in saved_answer_texts(attempt_id)
     ]
+
+
+def saved_answer_texts(attempt_id: int) -> list[tuple[str | None, bool]]:
+    """``(answer as the database's JSON text, flagged)`` of each question, by position: one
+    hand-written query (learning.raw_sql), as every reload reads them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_answers_sql(), [attempt_id])
+        # bool(): SQLite returns the flag as 0 or 1 (what the ORM's converter does).
+        return [(text, bool(flagged)) for text, flagged in cursor.fetchall()]
 
 
 def result_payload(attempt: Attempt, *, now: datetime) -> dict:

@@ -69,6 +69,7 @@ def _converters(columns: Sequence) -> list[tuple[int, Callable]]:
     return [
         (index, converter)
         for index, col in enumerate(columns)
+        if col is not None
         for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection)
     ]
 
@@ -92,11 +93,11 @@ def fetch(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
-def rows(sql: str, params: Sequence, fields: Sequence[models.Field]) -> list[Sequence]:
+def rows(sql: str, params: Sequence, fields: Sequence[models.Field | None]) -> list[Sequence]:
     """Rows of ``sql``, whose columns are those of ``fields`` (of any models) in order, each
-    value converted as the ORM's compiler would."""
-    columns = [field.get_col(field.model._meta.db_table) for field in fields]
-    converters = _converters(columns)
+    value converted as the ORM's compiler would; ``None`` instead of a field keeps that column
+    as the database returns it."""
+    columns, converters = _field_converters(fields)
     found = fetch(sql, params)
     if not converters:
         return found
@@ -107,6 +108,22 @@ def rows(sql: str, params: Sequence, fields: Sequence[models.Field]) -> list[Seq
             row[index] = converter(row[index], columns[index], connection)
         converted.append(row)
     return converted
+
+
+#: Per connection, the converters of each list of fields read by ``rows``.
+_field_lists: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _field_converters(fields: Sequence[models.Field | None]) -> tuple[list, list]:
+    known = _field_lists.setdefault(connections[DEFAULT_DB_ALIAS], {})
+    # Fields live as long as their models, so their identities name them.
+    key = tuple(map(id, fields))
+    if key not in known:
+        columns = [
+            None if field is None else field.get_col(field.model._meta.db_table) for field in fields
+        ]
+        known[key] = (columns, _converters(columns))
+    return known[key]
 
 
 def instances(

@@ -164,6 +164,19 @@ def test_answers_autosave_merges_and_survives_reload(api, paper):
     assert (reloaded[1]["answer"], reloaded[1]["flagged"]) == (["C"], False)
 
 
+def test_a_flag_sent_alone_keeps_the_saved_answer(api, paper):
+    body = start(api, paper).json()
+    first = str(body["questions"][0]["id"])
+    url = f"/api/v1/attempts/{body['id']}/answers"
+    api.put(url, {"answers": {first: ["B"]}})
+    assert api.put(url, {"flagged": {first: True}}).json()["saved"] == [int(first)]
+    reloaded = api.get(f"/api/v1/attempts/{body['id']}").json()["questions"][0]
+    assert (reloaded["answer"], reloaded["flagged"]) == (["B"], True)
+    api.put(url, {"flagged": {first: False}})
+    reloaded = api.get(f"/api/v1/attempts/{body['id']}").json()["questions"][0]
+    assert (reloaded["answer"], reloaded["flagged"]) == (["B"], False)
+
+
 def test_unknown_question_or_option_is_422_and_saves_nothing(api, paper):
     body = start(api, paper).json()
     first = body["questions"][0]["id"]

@@ -77,6 +77,20 @@ def test_editing_a_question_after_start_does_not_change_the_attempt(learner):
     assert item.awarded == 1
 
 
+def test_attempts_on_two_versions_are_each_graded_against_their_own(learner, make_learner):
+    question = choice_question(stem="原题干", right="A")
+    paper = fixed_paper([question])
+    before, _ = start_attempt(paper=paper, learner=learner, now=timezone.now())
+    Option.objects.filter(question=question).update(is_correct=False)
+    Option.objects.filter(question=question, key="B").update(is_correct=True)
+    after, _ = start_attempt(paper=paper, learner=make_learner(), now=timezone.now())
+    assert before.items.get().version_id != after.items.get().version_id
+    for attempt in (after, before):
+        attempt.items.update(answer=["A"])
+    assert submit_attempt(attempt_id=after.pk, now=timezone.now()).score == 0
+    assert submit_attempt(attempt_id=before.pk, now=timezone.now()).score == 1
+
+
 def test_true_false_options_keep_their_order(learner):
     from exams.models import Question
     from tests.exams.mock_helpers import bank_named

@@ -152,6 +152,44 @@ def test_parallel_submits_grade_once_and_agree(learner):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_an_autosave_racing_the_submit_is_either_graded_or_refused(make_learner):
+    from exams.attempts import AttemptClosed, save_answers
+
+    paper = fixed_paper([choice_question(stem=f"第{i}题", right="B") for i in range(5)])
+    for _round in range(6):
+        attempt, _ = start_attempt(paper=paper, learner=make_learner(), now=timezone.now())
+        answers = {str(item.question_id): ["B"] for item in attempt.items.all()}
+        saved, barrier = [], threading.Barrier(2)
+
+        def autosave(attempt=attempt, answers=answers, saved=saved, barrier=barrier):
+            barrier.wait()
+            try:
+                save_answers(attempt=attempt, answers=answers, now=timezone.now())
+                saved.append(True)
+            except AttemptClosed:
+                saved.append(False)
+            finally:
+                close_old_connections()
+
+        def submit(attempt=attempt, barrier=barrier):
+            barrier.wait()
+            try:
+                submit_attempt(attempt_id=attempt.pk, now=timezone.now())
+            finally:
+                close_old_connections()
+
+        threads = [threading.Thread(target=autosave), threading.Thread(target=submit)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        attempt.refresh_from_db()
+        # Saved before the submit took the lock, and graded; or refused once it was finished.
+        assert attempt.score == (5 if saved[0] else 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_parallel_starts_make_one_attempt(learner):
     paper = fixed_paper([choice_question() for _ in range(3)])
     ids, barrier = [], threading.Barrier(6)
@@ -192,11 +230,94 @@ def test_start_save_submit_of_80_questions_take_a_handful_of_queries(
     with django_assert_max_num_queries(6):
         again = client.post(f"/api/v1/papers/{paper_of_80.pk}/attempts", **headers)
     assert again.status_code == 200
-    with django_assert_max_num_queries(8):
+    # Token, attempt, the questions named, then the lock and the writes in a transaction.
+    with django_assert_max_num_queries(7):
         response = put_json(
             client, f"/api/v1/attempts/{body['id']}/answers", {"answers": answers}, **headers
         )
     assert response.status_code == 200
+    client.get(f"/api/v1/attempts/{body['id']}", **headers)  # caches the questions' JSON
+    with django_assert_max_num_queries(3):  # token, attempt, answers and flags
+        reloaded = client.get(f"/api/v1/attempts/{body['id']}", **headers)
+    assert reloaded.json()["questions"][0]["answer"] == ["A"]
     with django_assert_max_num_queries(8):
         result = client.post(f"/api/v1/attempts/{body['id']}/submit", **headers).json()
     assert result["max_score"] == 100.0
+
+
+# The reload of an attempt before its review writes cached JSON of its questions with the
+# learner's answers and flags spliced in (exams.api_attempts.attempt_json); without it the
+# view returns the payload for the schema to validate and the renderer to write.
+
+
+def reload_both_ways(client, headers, attempt_id, monkeypatch) -> tuple:
+    from exams import api_attempts
+
+    url = f"/api/v1/attempts/{attempt_id}"
+    fast = client.get(url, **headers)
+    client.get(url, **headers)  # from the cache this time
+    again = client.get(url, **headers)
+    with monkeypatch.context() as patched:
+        patched.setattr(api_attempts, "attempt_json", lambda attempt, now: None)
+        schema = client.get(url, **headers)
+    assert fast.content == again.content
+    return fast, schema
+
+
+def test_reload_in_progress_is_the_schemas_json_byte_for_byte(
+    paper, learner, client, token_for, monkeypatch
+):
+    headers = token_for(learner)
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **headers).json()
+    first, case = body["questions"][0], body["questions"][3]
+    subs = [sub["id"] for sub in case["sub_questions"]]
+    answers = {str(first["id"]): ["C"], str(case["id"]): {str(subs[0]): ["B"]}}
+    flags = {str(first["id"]): True, str(body["questions"][1]["id"]): True}
+    url = f"/api/v1/attempts/{body['id']}/answers"
+    put_json(client, url, {"answers": answers, "flagged": flags}, **headers)
+    fast, schema = reload_both_ways(client, headers, body["id"], monkeypatch)
+    assert (fast.status_code, fast["Content-Type"]) == (schema.status_code, schema["Content-Type"])
+    assert fast.content == schema.content
+    reloaded = fast.json()["questions"]
+    assert (reloaded[0]["answer"], reloaded[0]["flagged"]) == (["C"], True)
+    assert reloaded[3]["answer"] == {str(subs[0]): ["B"]}
+    assert "sub_questions" in reloaded[3] and "sub_questions" not in reloaded[0]
+
+
+@pytest.mark.parametrize("policy", ["score_only", "after_close"])
+def test_reload_of_a_finished_attempt_without_review_is_the_schemas_json(
+    paper, learner, client, token_for, monkeypatch, policy
+):
+    if policy == "score_only":
+        Paper.objects.filter(pk=paper.pk).update(review_content="score")
+    else:
+        closes = timezone.now() + timedelta(hours=3)
+        Paper.objects.filter(pk=paper.pk).update(review_timing="after_close", closes_at=closes)
+    headers = token_for(learner)
+    body = client.post(f"/api/v1/papers/{paper.pk}/attempts", **headers).json()
+    first = body["questions"][0]
+    url = f"/api/v1/attempts/{body['id']}/answers"
+    put_json(client, url, {"answers": {str(first["id"]): "B"}}, **headers)
+    client.post(f"/api/v1/attempts/{body['id']}/submit", **headers)
+    fast, schema = reload_both_ways(client, headers, body["id"], monkeypatch)
+    assert fast.content == schema.content
+    assert fast.json()["state"] == "finished"
+
+
+def test_the_same_saved_answer_shows_in_each_attempts_own_keys(
+    paper, learner, make_learner, client, token_for
+):
+    other = make_learner()
+    mine, _ = start_attempt(paper=paper, learner=learner, now=timezone.now())
+    theirs, _ = start_attempt(paper=paper, learner=other, now=timezone.now())
+    item = mine.items.get(position=1)
+    theirs.items.filter(position=1).update(option_order=list(reversed(item.option_order)))
+    for attempt in (mine, theirs):
+        attempt.items.filter(position=1).update(answer=["A"])
+    shown = {}
+    for attempt, who in ((mine, learner), (theirs, other)):
+        detail = client.get(f"/api/v1/attempts/{attempt.pk}", **token_for(who)).json()
+        shown[who.pk] = detail["questions"][0]["answer"]
+    index = item.option_order.index("A")
+    assert shown[learner.pk] == ["ABCD"[index]]
+    assert shown[other.pk] == ["ABCD"[3 - index]]
