@@ -31,6 +31,7 @@ from exams.papers import PaperUnavailable, draw, option_order
 from learning import raw_sql
 from learning.models import PointAction, User
 from learning.points import award
+from learning.task_queue import enqueue_with_transaction
 
 
 class AttemptClosed(Exception):
@@ -504,14 +505,7 @@ def publish_score(attempt: Attempt, items: list, *, now: datetime) -> None:
         [attempt],
         ("state", "submitted_at", "ended_by", "finished_at", "score", "passed"),
     )
-    attempt_id = attempt.pk
-    transaction.on_commit(lambda: enqueue_results(attempt_id))
-
-
-def enqueue_results(attempt_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("exams.tasks.record_attempt_results", attempt_id)
+    enqueue_with_transaction("exams.tasks.record_attempt_results", attempt.pk)
 
 
 def finalise_overdue(*, now: datetime) -> int:

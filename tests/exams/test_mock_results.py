@@ -66,6 +66,41 @@ def test_submit_records_results_after_commit(learner, django_capture_on_commit_c
     assert LedgerEntry.objects.filter(learner=learner, action="mock_exam_finished").exists()
 
 
+@pytest.fixture
+def orm_queue(monkeypatch):
+    """django-q2's ORM broker as deployed without Redis (tests otherwise run tasks at once)."""
+    from django_q.conf import Conf
+
+    if not Conf.ORM:
+        pytest.skip("the queue is Redis here: results are queued after the commit")
+    monkeypatch.setattr(Conf, "SYNC", False)
+
+
+def _queued_tasks() -> list[tuple]:
+    from django_q.models import OrmQ
+
+    return [(task.func(), task.args()) for task in OrmQ.objects.all()]
+
+
+def test_with_the_orm_broker_the_results_task_commits_with_the_grades(learner, orm_queue):
+    paper = fixed_paper([choice_question()])
+    attempt, _ = start_attempt(paper=paper, learner=learner, now=timezone.now())
+    submit_attempt(attempt_id=attempt.pk, now=timezone.now())
+    assert _queued_tasks() == [("exams.tasks.record_attempt_results", (attempt.pk,))]
+
+
+def test_with_the_orm_broker_a_rolled_back_submit_queues_nothing(learner, orm_queue):
+    from django.db import transaction
+
+    paper = fixed_paper([choice_question()])
+    attempt, _ = start_attempt(paper=paper, learner=learner, now=timezone.now())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit_attempt(attempt_id=attempt.pk, now=timezone.now())
+        raise RuntimeError("the request failed after grading")
+    assert _queued_tasks() == []
+    assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.IN_PROGRESS
+
+
 def test_finished_attempt_awards_finish_band_and_pass_points_once(passed_attempt, learner):
     assert passed_attempt.score == 90 and passed_attempt.passed
     awarded = record_attempt_results(passed_attempt.pk)
