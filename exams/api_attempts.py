@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from pydantic import BaseModel
 
@@ -28,6 +27,7 @@ from exams.attempt_display import (
 from exams.grading import InvalidAnswer
 from exams.models import Attempt
 from exams.papers import PaperUnavailable, attempts_left, open_papers_for, papers_for
+from learning import api_json
 
 router = Router(tags=["mock exams"])
 
@@ -178,15 +178,7 @@ def get_attempt(request, attempt_id: int):
     body = attempt_json(attempt, now=now)
     if body is None:
         return attempt_payload(attempt, now=now)
-    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
-
-
-#: What the API's renderer (ninja's default ``JSONRenderer``) writes and declares.
-JSON_CONTENT_TYPE = f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}"
-
-
-def _dumps(data) -> str:
-    return json.dumps(data, cls=JSONRenderer.encoder_class, **JSONRenderer.json_dumps_params)
+    return api_json.response(body)
 
 
 def attempt_json(attempt: Attempt, *, now: datetime) -> str | None:
@@ -213,7 +205,7 @@ def attempt_json(attempt: Attempt, *, now: datetime) -> str | None:
             _question_parts(attempt), saved_answer_texts(attempt.pk), strict=True
         )
     )
-    return f'{_dumps(head)[:-1]}, "questions": [{questions}]}}'
+    return f'{api_json.dumps(head)[:-1]}, "questions": [{questions}]}}'
 
 
 def _question_parts(attempt: Attempt) -> list[tuple[str, str, list | dict, str]]:
@@ -226,8 +218,8 @@ def _question_parts(attempt: Attempt) -> list[tuple[str, str, list | dict, str]]
         for question, order in shown_questions(attempt)[0]:
             data = QuestionOut.model_validate(question).model_dump(exclude_unset=True)
             subs = data.pop("sub_questions", None)
-            after = "}" if subs is None else f', "sub_questions": {_dumps(subs)}}}'
-            parts.append((_dumps(data)[:-1], after, order, json.dumps(order)))
+            after = "}" if subs is None else f', "sub_questions": {api_json.dumps(subs)}}}'
+            parts.append((api_json.dumps(data)[:-1], after, order, json.dumps(order)))
         cache.set(key, parts, QUESTIONS_CACHE_SECONDS)
     return parts
 
