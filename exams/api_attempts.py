@@ -6,7 +6,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from exams.grading import InvalidAnswer
 from exams.models import Attempt
 from exams.papers import PaperUnavailable, attempts_left, open_papers_for, papers_for
 from learning import api_json
+from learning.process_memo import ProcessMemo
 
 router = Router(tags=["mock exams"])
 
@@ -208,19 +208,30 @@ def attempt_json(attempt: Attempt, *, now: datetime) -> str | None:
     return f'{api_json.dumps(head)[:-1]}, "questions": [{questions}]}}'
 
 
+#: Attempts' questions as shown, in each worker as well: most requests of an exam come from
+#: the learners already sitting it (autosaves, reloads), and reading 80 questions' JSON from
+#: Redis cost as much as the rest of the request.
+_QUESTION_PARTS = ProcessMemo(max_entries=500)
+
+
 def _question_parts(attempt: Attempt) -> list[tuple[str, str, list | dict, str]]:
     """Each question's JSON before and after its ``flagged`` and ``answer``, its option order
     and that order as text (a key), cached per attempt (see ``shown_questions``)."""
-    key = f"attempt-questions-json:{attempt.pk}"
-    parts = cache.get(key)
-    if parts is None:
-        parts = []
-        for question, order in shown_questions(attempt)[0]:
-            data = QuestionOut.model_validate(question).model_dump(exclude_unset=True)
-            subs = data.pop("sub_questions", None)
-            after = "}" if subs is None else f', "sub_questions": {api_json.dumps(subs)}}}'
-            parts.append((api_json.dumps(data)[:-1], after, order, json.dumps(order)))
-        cache.set(key, parts, QUESTIONS_CACHE_SECONDS)
+    # The start time tells the attempt apart from an earlier one with the same key in
+    # a database that reuses primary keys after a rollback (SQLite).
+    key = f"attempt-questions-json:{attempt.pk}:{attempt.started_at.timestamp()}"
+    return _QUESTION_PARTS.through_cache(
+        key, lambda: _build_question_parts(attempt), QUESTIONS_CACHE_SECONDS
+    )
+
+
+def _build_question_parts(attempt: Attempt) -> list[tuple[str, str, list | dict, str]]:
+    parts = []
+    for question, order in shown_questions(attempt)[0]:
+        data = QuestionOut.model_validate(question).model_dump(exclude_unset=True)
+        subs = data.pop("sub_questions", None)
+        after = "}" if subs is None else f', "sub_questions": {api_json.dumps(subs)}}}'
+        parts.append((api_json.dumps(data)[:-1], after, order, json.dumps(order)))
     return parts
 
 

@@ -48,6 +48,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
+from learning.process_memo import ProcessMemo
+
 #: Stands for the CSRF token in stored copies.
 CSRF_PLACEHOLDER = "__page_cache_csrf_token__"
 _CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
@@ -149,18 +151,19 @@ def shared(name: str, build, *parts, request=None):
     once per content version: the same invalidation as the page copies, for data instead of HTML.
 
     ``parts`` (filters, ids...) and the active language are part of the key. With ``request``
-    the version is read once per request.
+    the version is read once per request. Each worker keeps its own copy too
+    (``learning.process_memo``), so callers get the same object again: treat it as read-only.
     """
     if seconds() <= 0:
         return build()
     version = request_content_version(request) if request is not None else content_version()
     extra = ":".join(str(part) for part in parts)
     key = f"shared:{version}:{translation.get_language()}:{name}:{extra}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds())
-    return value
+    return _SHARED.through_cache(key, build, seconds())
+
+
+#: ``shared`` values in this worker: a version's course cards, outlines... (each small).
+_SHARED = ProcessMemo(max_entries=2000)
 
 
 def learner_page_key(page, request) -> str | None:

@@ -32,6 +32,7 @@ from learning.models import (
     User,
 )
 from learning.point_defaults import DEFAULT_RULES
+from learning.process_memo import ProcessMemo
 
 
 class UnknownAction(ValueError):
@@ -432,7 +433,8 @@ def record_daily_login(*, user: User, now: datetime | None = None) -> int:
     moment = now or timezone.now()
     day = timezone.localtime(moment, timezone.get_default_timezone()).date().isoformat()
     seen_key = f"points:login:{user.pk}:{day}"
-    if cache.get(seen_key):
+    if _SEEN_TODAY.get(seen_key) or cache.get(seen_key):
+        _SEEN_TODAY.set(seen_key, True)
         return 0
     awarded = 0
     # Another worker (with its own memory cache) may have seen the learner today already:
@@ -443,7 +445,13 @@ def record_daily_login(*, user: User, now: datetime | None = None) -> int:
     if not done and LearnerProfile.objects.filter(user=user).exists():
         awarded = award(learner=user, action=PointAction.DAILY_LOGIN, key=day, now=moment)
     cache.set(seen_key, True, 60 * 60 * 25)
+    _SEEN_TODAY.set(seen_key, True)
     return awarded
+
+
+#: Learners seen today by this worker, in front of the shared cache's flag: every API request
+#: asks, and once a day's log-in is recorded it stays recorded.
+_SEEN_TODAY = ProcessMemo(max_entries=20_000)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from learning import process_memo
 from learning.models import LearnerProfile, Organisation, User
 from learning.organisations import get_or_create_path
 from learning.sites import ensure_home_page
@@ -26,8 +27,10 @@ def pytest_collection_modifyitems(config, items):
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    process_memo.clear_all()
     yield
     cache.clear()
+    process_memo.clear_all()
 
 
 @pytest.fixture

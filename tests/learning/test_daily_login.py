@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 
+from learning import process_memo
 from learning.models import LedgerEntry, User
 from learning.points import record_daily_login
 from tests.conftest import PASSWORD
@@ -49,6 +50,22 @@ def test_log_in_points_start_again_after_local_midnight(learner):
     assert record_daily_login(user=learner, now=late) == 1
     assert record_daily_login(user=learner, now=late) == 0
     cache.clear()  # another process that has not seen today's log-in yet
+    process_memo.clear_all()
     assert record_daily_login(user=learner, now=late) == 0
     assert record_daily_login(user=learner, now=early) == 1
     assert logins(learner) == 2
+
+
+def test_a_worker_that_recorded_todays_log_in_asks_neither_cache_nor_database(
+    learner, monkeypatch, django_assert_num_queries
+):
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)
+    assert record_daily_login(user=learner, now=now) == 1
+    cache.clear()  # the shared flag is gone (evicted): this worker still remembers
+
+    def no_cache_read(*args, **kwargs):
+        raise AssertionError("asked the shared cache")
+
+    monkeypatch.setattr(cache, "get", no_cache_read)
+    with django_assert_num_queries(0):
+        assert record_daily_login(user=learner, now=now) == 0
