@@ -187,14 +187,18 @@ class _Board:
             return total["community_id"] is not None
         return total[f"{self.scope}_id"] == self.organisation_id
 
-    def rows(self, extra: str, extra_params: list, order: str, limit: int, offset: int = 0):
+    def ranked(self, extra: str, extra_params: list, order: str, limit: int, offset: int = 0):
+        """(learner, points, community) of a range of the board: one range of an index.
+
+        The limit and offset are written into the statement: as parameters, PostgreSQL's
+        generic plan of a prepared statement must assume a large limit, costs more than a
+        fresh plan for ``LIMIT 2`` and so is never chosen, and every execution is planned anew.
+        """
         where, params = self.where()
         return (
-            "SELECT t.learner_id, t.points, t.community_id, u.name, o.name "
-            f"FROM {_TOTALS} t JOIN {_USERS} u ON u.id = t.learner_id "
-            f"LEFT JOIN {_ORGANISATIONS} o ON o.id = t.community_id "
-            f"WHERE {where}{extra} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, *extra_params, limit, offset],
+            f"SELECT t.learner_id, t.points, t.community_id FROM {_TOTALS} t "
+            f"WHERE {where}{extra} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}",
+            [*params, *extra_params],
         )
 
     def cache_key(self, page: int, page_size: int, version: str) -> str:
@@ -208,6 +212,16 @@ _TOTALS = connection.ops.quote_name(PointTotal._meta.db_table)
 _USERS = connection.ops.quote_name(User._meta.db_table)
 _ORGANISATIONS = connection.ops.quote_name(Organisation._meta.db_table)
 _ORDER = "t.points DESC, t.learner_id"
+
+
+def _with_names(ranked_sql: str) -> str:
+    """(learner, points, community, name, community name) of the ``ranked`` rows ``n``: the
+    names joined once, outside the index ranges (PostgreSQL plans a join per range otherwise)."""
+    return (
+        "SELECT n.learner_id, n.points, n.community_id, u.name, o.name "
+        f"FROM ({ranked_sql}) n JOIN {_USERS} u ON u.id = n.learner_id "
+        f"LEFT JOIN {_ORGANISATIONS} o ON o.id = n.community_id"
+    )
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -225,9 +239,9 @@ def _page_and_count(board: _Board, page: int, page_size: int) -> tuple[list[tupl
     cached = cache.get(key) if seconds else None
     if cached is not None:
         return cached
-    rows = [
-        tuple(row) for row in _fetch(*board.rows("", [], _ORDER, page_size, (page - 1) * page_size))
-    ]
+    ranked, params = board.ranked("", [], _ORDER, page_size, (page - 1) * page_size)
+    sql = f"{_with_names(ranked)} ORDER BY n.points DESC, n.learner_id"
+    rows = [tuple(row) for row in _fetch(sql, params)]
     where, params = board.where()
     count = _fetch(f"SELECT COUNT(*) FROM {_TOTALS} t WHERE {where}", params)[0][0]
     if seconds:
@@ -319,13 +333,15 @@ def _neighbours(
         return [], []
     me = [my_points, viewer.pk]
     parts = [
-        board.rows(" AND t.points = %s AND t.learner_id < %s", me, "t.learner_id DESC", near),
-        board.rows(" AND t.points > %s", [my_points], "t.points, t.learner_id DESC", near),
-        board.rows(" AND t.points = %s AND t.learner_id > %s", me, "t.learner_id", near),
-        board.rows(" AND t.points < %s", [my_points], _ORDER, near),
+        board.ranked(" AND t.points = %s AND t.learner_id < %s", me, "t.learner_id DESC", near),
+        board.ranked(" AND t.points > %s", [my_points], "t.points, t.learner_id DESC", near),
+        board.ranked(" AND t.points = %s AND t.learner_id > %s", me, "t.learner_id", near),
+        board.ranked(" AND t.points < %s", [my_points], _ORDER, near),
     ]
-    sql = " UNION ALL ".join(
-        f"SELECT * FROM ({part}) n{index}" for index, (part, _p) in enumerate(parts)
+    sql = _with_names(
+        " UNION ALL ".join(
+            f"SELECT * FROM ({part}) n{index}" for index, (part, _p) in enumerate(parts)
+        )
     )
     rows = _fetch(sql, [param for _part, params in parts for param in params])
     place = (-my_points, viewer.pk)

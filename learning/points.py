@@ -616,10 +616,12 @@ def rebuild_all_totals() -> int:
                 "county_id, street_id, community_id) "
                 "SELECT g.learner_id, %s, g.start, g.total, o1.id, o2.id, o3.id FROM "
                 f"(SELECT learner_id, {start} AS start, SUM(points) AS total FROM {ledger} "
-                f"GROUP BY learner_id, {start}) g "
+                # By position: with values bound on the server (PostgreSQL settings) the
+                # repeated expression would have other parameters and not match.
+                "GROUP BY 1, 2) g "
                 f"LEFT JOIN {profiles} p ON p.user_id = g.learner_id "
                 f"LEFT JOIN {organisations} o ON o.id = p.organisation_id {places}",
-                [period, *params, *params],
+                [period, *params],
             )
             written += cursor.rowcount
     if connection.vendor == "postgresql" and not connection.in_atomic_block:

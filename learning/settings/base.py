@@ -108,6 +108,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # PostgreSQL planned the hot statements anew on every request, and planning cost more
+    # than running them (0.9 ms against 0.1 ms for the leaderboard's neighbours). With the
+    # values bound on the server, psycopg prepares a statement on its fifth execution on a
+    # connection and PostgreSQL reuses its plan. Turn off (DATABASE_PREPARED_STATEMENTS=0)
+    # behind a pooler in transaction mode that does not track prepared statements.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "learning.User"
 AUTHENTICATION_BACKENDS = ["learning.auth_backends.PhoneBackend"]

@@ -302,3 +302,18 @@ def test_the_page_is_read_live_when_caching_is_off(people, settings):
     board(people["d1"])
     give(people["d1"], 100, key="jump")
     assert board(people["d1"]).items[0].name == "d1"
+
+
+@pytest.mark.postgres
+def test_postgresql_prepares_the_statements_a_leaderboard_repeats(people):
+    """Values bound on the server (settings): from its fifth run on a connection a
+    statement is prepared, and PostgreSQL parses it once instead of on every request."""
+    from django.db import connection
+
+    for _ in range(6):
+        cache.clear()
+        board(people["a2"], scope="all")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("UNION ALL" in sql and "learning_pointtotal" in sql for sql in prepared)
