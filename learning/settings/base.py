@@ -110,7 +110,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue on a file lock beside the database and start the moment the one before
     # them commits, instead of sleeping in SQLite's busy handler (learning.db.sqlite_writer_queue).
     DATABASES["default"]["ENGINE"] = "learning.db.sqlite_writer_queue"
-
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
