@@ -32,7 +32,7 @@ from exams.models import (
 from exams.questions import current_version, practice_questions
 from learning import raw_sql
 from learning.models import PointAction, User
-from learning.points import award
+from learning.points import award, awards_nothing
 
 #: Questions in a day's set (每日一练).
 DAILY_SET_SIZE = 10
@@ -97,6 +97,30 @@ def record_answer(
         return result
     now = now or timezone.now()
     day = timezone.localdate(now)
+    if award_points is None:
+        award_points = mode in POINT_MODES
+    award_key = f"practice:{question.pk}:{day}"
+    if (
+        connection.vendor == "postgresql"
+        and mode != PracticeAnswer.Mode.DAILY
+        and not (
+            award_points
+            and result_grade.correct
+            and not awards_nothing(
+                learner=learner, action=PointAction.PRACTICE_CORRECT, key=award_key, now=now
+            )
+        )
+    ):
+        _record_without_award(
+            learner=learner,
+            question=question,
+            version=version,
+            mode=mode,
+            grade=result_grade,
+            day=day,
+            now=now,
+        )
+        return result
     with transaction.atomic():
         _insert_answer(
             learner_id=learner.pk,
@@ -109,14 +133,9 @@ def record_answer(
             answered_at=now,
         )
         update_wrong_book(learner=learner, question=question, correct=result_grade.correct, now=now)
-        if award_points is None:
-            award_points = mode in POINT_MODES
         if award_points and result_grade.correct:
             result.points_awarded += award(
-                learner=learner,
-                action=PointAction.PRACTICE_CORRECT,
-                key=f"practice:{question.pk}:{day}",
-                now=now,
+                learner=learner, action=PointAction.PRACTICE_CORRECT, key=award_key, now=now
             )
         if mode == PracticeAnswer.Mode.DAILY:
             points = complete_daily_set_if_done(learner=learner, day=day, now=now)
@@ -146,19 +165,60 @@ def _insert_answer_sql() -> str:
     return f"INSERT INTO {raw_sql.table(PracticeAnswer)} ({columns}) VALUES ({values})"  # noqa: S608
 
 
+def _answer_params(**values) -> list:
+    """The values of ``_ANSWER_FIELDS`` prepared by the fields themselves, as the ORM would."""
+    meta = PracticeAnswer._meta
+    return [
+        meta.get_field(name).get_db_prep_save(values[name], connection) for name in _ANSWER_FIELDS
+    ]
+
+
 def _insert_answer(**values) -> None:
     """Insert one ``PracticeAnswer``, given a value for each of ``_ANSWER_FIELDS``.
 
     Hand-written (learning.raw_sql): every answer writes one, and building the instance and
-    compiling the ORM's insert cost several times the insert itself. The values go through
-    the fields' own preparation, as the ORM's would.
+    compiling the ORM's insert cost several times the insert itself.
     """
-    meta = PracticeAnswer._meta
-    params = [
-        meta.get_field(name).get_db_prep_save(values[name], connection) for name in _ANSWER_FIELDS
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_answer_sql(), params)
+        cursor.execute(_insert_answer_sql(), _answer_params(**values))
+
+
+def _record_without_award(
+    *,
+    learner: User,
+    question: Question,
+    version: QuestionVersion,
+    mode: str,
+    grade: Grade,
+    day: date,
+    now: datetime,
+) -> None:
+    """PostgreSQL, no points to award: the answer and its wrong-book update as one statement.
+
+    Most answers award nothing (not practice proper, wrong, asked again the same day, or
+    after the day's cap), and for them a transaction's BEGIN and COMMIT were two of its
+    five round trips to the database. One statement is atomic by itself: the insert in a
+    ``WITH`` and the conditional ``UPDATE`` of ``update_wrong_book``. A first wrong answer
+    then creates the book's entry as ``update_wrong_book`` does.
+    """
+    insert = _answer_params(
+        learner_id=learner.pk,
+        question_id=question.pk,
+        version_id=version.pk,
+        mode=mode,
+        answer=grade.answer,
+        correct=grade.correct,
+        local_date=day,
+        answered_at=now,
+    )
+    update, params = _wrong_book_update(
+        learner=learner, question=question, correct=grade.correct, now=now
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH answer AS ({_insert_answer_sql()}) {update}", [*insert, *params])
+        if cursor.rowcount or grade.correct:
+            return
+    _add_to_wrong_book(learner=learner, question=question, now=now)
 
 
 @functools.cache
@@ -189,18 +249,29 @@ def update_wrong_book(*, learner: User, question: Question, correct: bool, now: 
     locks the entry and, on PostgreSQL, checks the condition again on the row a parallel
     answer may just have changed, so two answers never count as one or one twice.
     """
-    day = connection.ops.adapt_datefield_value(timezone.localdate(now))
-    moment = raw_sql.db_datetime(now)
     with connection.cursor() as cursor:
-        if correct:
-            # A second right answer the same day does not count twice.
-            cursor.execute(
-                _wrong_book_sql()[True], [day, MASTERY_DAYS, moment, learner.pk, question.pk, day]
-            )
+        cursor.execute(
+            *_wrong_book_update(learner=learner, question=question, correct=correct, now=now)
+        )
+        if correct or cursor.rowcount:
             return
-        cursor.execute(_wrong_book_sql()[False], [moment, learner.pk, question.pk])
-        if cursor.rowcount:
-            return
+    _add_to_wrong_book(learner=learner, question=question, now=now)
+
+
+def _wrong_book_update(
+    *, learner: User, question: Question, correct: bool, now: datetime
+) -> tuple[str, list]:
+    """The ``UPDATE`` of ``update_wrong_book`` and its parameters."""
+    moment = raw_sql.db_datetime(now)
+    if correct:
+        # A second right answer the same day does not count twice.
+        day = connection.ops.adapt_datefield_value(timezone.localdate(now))
+        return _wrong_book_sql()[True], [day, MASTERY_DAYS, moment, learner.pk, question.pk, day]
+    return _wrong_book_sql()[False], [moment, learner.pk, question.pk]
+
+
+def _add_to_wrong_book(*, learner: User, question: Question, now: datetime) -> None:
+    """A first wrong answer: a new entry, or the count on the one a parallel answer made."""
     try:
         with transaction.atomic():
             WrongAnswer.objects.create(
@@ -209,7 +280,9 @@ def update_wrong_book(*, learner: User, question: Question, correct: bool, now: 
     except IntegrityError:
         # A parallel wrong answer created the entry first: count this one on it.
         with connection.cursor() as cursor:
-            cursor.execute(_wrong_book_sql()[False], [moment, learner.pk, question.pk])
+            cursor.execute(
+                *_wrong_book_update(learner=learner, question=question, correct=False, now=now)
+            )
 
 
 def remove_wrong_answer(*, learner: User, question_id: int, now: datetime | None = None) -> bool:

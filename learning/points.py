@@ -143,6 +143,20 @@ def _settled_sql() -> str:
     )
 
 
+def awards_nothing(*, learner: User, action: str, key: str, now: datetime) -> bool:
+    """Whether ``award`` would now certainly award nothing for this key: the rule is
+    inactive, the key was awarded or the day's cap is used up. One read, without a lock.
+
+    For callers that write something else with an award and can skip their transaction
+    when there is none to make (a practice answer asked again, or after the day's cap).
+    A False may still award nothing: ``award`` decides under its lock.
+    """
+    full_key = ledger_key(learner=learner, action=action, key=key)
+    return _read_before_lock(
+        learner=learner, action=action, full_key=full_key, points=None, moment=now
+    )[1]
+
+
 def _read_before_lock(
     *, learner: User, action: str, full_key: str, points: int | None, moment: datetime
 ) -> tuple[PointRule | None, bool]:

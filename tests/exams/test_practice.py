@@ -282,3 +282,23 @@ def test_deleting_a_practised_question_removes_its_practice_history(learner, mak
     assert not PracticeAnswer.objects.exists()
     assert not WrongAnswer.objects.exists()
     assert not QuestionVersion.objects.exists()
+
+
+@pytest.mark.postgres
+def test_an_answer_that_earns_nothing_is_one_statement_on_postgresql(
+    learner, make_question, django_assert_num_queries
+):
+    """No transaction (BEGIN and COMMIT were two of five round trips): the points read,
+    then the answer and its wrong-book update in one statement."""
+    question = make_question("single")
+    answer(learner, question, "B")
+    answer(learner, question, "A", DAY_ONE + timedelta(hours=1))  # earns the day's points
+    version = current_version(question)
+    with django_assert_num_queries(2):
+        answer(learner, question, "A", DAY_ONE + timedelta(hours=2), version=version)
+    with django_assert_num_queries(1):
+        answer(learner, question, "B", DAY_ONE + timedelta(hours=3), version=version)
+    entry = WrongAnswer.objects.get(learner=learner, question=question)
+    assert (entry.wrong_count, entry.right_streak) == (2, 0)
+    assert PracticeAnswer.objects.filter(learner=learner).count() == 4
+    assert LedgerEntry.objects.filter(learner=learner, action="practice_correct").count() == 1
