@@ -100,6 +100,7 @@ def record_answer(
     if award_points is None:
         award_points = mode in POINT_MODES
     award_key = f"practice:{question.pk}:{day}"
+    row = _AnswerRow(learner, question, version, mode, result_grade, day, now)
     if (
         connection.vendor == "postgresql"
         and mode != PracticeAnswer.Mode.DAILY
@@ -111,27 +112,10 @@ def record_answer(
             )
         )
     ):
-        _record_without_award(
-            learner=learner,
-            question=question,
-            version=version,
-            mode=mode,
-            grade=result_grade,
-            day=day,
-            now=now,
-        )
+        _record_without_award(row)
         return result
     with transaction.atomic():
-        _insert_answer(
-            learner_id=learner.pk,
-            question_id=question.pk,
-            version_id=version.pk,
-            mode=mode,
-            answer=result_grade.answer,
-            correct=result_grade.correct,
-            local_date=day,
-            answered_at=now,
-        )
+        _insert_answer(row)
         update_wrong_book(learner=learner, question=question, correct=result_grade.correct, now=now)
         if award_points and result_grade.correct:
             result.points_awarded += award(
@@ -165,34 +149,48 @@ def _insert_answer_sql() -> str:
     return f"INSERT INTO {raw_sql.table(PracticeAnswer)} ({columns}) VALUES ({values})"  # noqa: S608
 
 
-def _answer_params(**values) -> list:
-    """The values of ``_ANSWER_FIELDS`` prepared by the fields themselves, as the ORM would."""
-    meta = PracticeAnswer._meta
-    return [
-        meta.get_field(name).get_db_prep_save(values[name], connection) for name in _ANSWER_FIELDS
-    ]
+@dataclass(frozen=True)
+class _AnswerRow:
+    """One ``PracticeAnswer`` to write, with what its wrong-book update needs."""
+
+    learner: User
+    question: Question
+    version: QuestionVersion
+    mode: str
+    grade: Grade
+    day: date
+    now: datetime
+
+    def params(self) -> list:
+        """The values of ``_ANSWER_FIELDS``, prepared by the fields as the ORM would."""
+        values = {
+            "learner_id": self.learner.pk,
+            "question_id": self.question.pk,
+            "version_id": self.version.pk,
+            "mode": self.mode,
+            "answer": self.grade.answer,
+            "correct": self.grade.correct,
+            "local_date": self.day,
+            "answered_at": self.now,
+        }
+        meta = PracticeAnswer._meta
+        return [
+            meta.get_field(name).get_db_prep_save(values[name], connection)
+            for name in _ANSWER_FIELDS
+        ]
 
 
-def _insert_answer(**values) -> None:
-    """Insert one ``PracticeAnswer``, given a value for each of ``_ANSWER_FIELDS``.
+def _insert_answer(row: _AnswerRow) -> None:
+    """Insert one ``PracticeAnswer``.
 
     Hand-written (learning.raw_sql): every answer writes one, and building the instance and
     compiling the ORM's insert cost several times the insert itself.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_insert_answer_sql(), _answer_params(**values))
+        cursor.execute(_insert_answer_sql(), row.params())
 
 
-def _record_without_award(
-    *,
-    learner: User,
-    question: Question,
-    version: QuestionVersion,
-    mode: str,
-    grade: Grade,
-    day: date,
-    now: datetime,
-) -> None:
+def _record_without_award(row: _AnswerRow) -> None:
     """PostgreSQL, no points to award: the answer and its wrong-book update as one statement.
 
     Most answers award nothing (not practice proper, wrong, asked again the same day, or
@@ -201,24 +199,17 @@ def _record_without_award(
     ``WITH`` and the conditional ``UPDATE`` of ``update_wrong_book``. A first wrong answer
     then creates the book's entry as ``update_wrong_book`` does.
     """
-    insert = _answer_params(
-        learner_id=learner.pk,
-        question_id=question.pk,
-        version_id=version.pk,
-        mode=mode,
-        answer=grade.answer,
-        correct=grade.correct,
-        local_date=day,
-        answered_at=now,
-    )
+    learner, question, correct = row.learner, row.question, row.grade.correct
     update, params = _wrong_book_update(
-        learner=learner, question=question, correct=grade.correct, now=now
+        learner=learner, question=question, correct=correct, now=row.now
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH answer AS ({_insert_answer_sql()}) {update}", [*insert, *params])
-        if cursor.rowcount or grade.correct:
+        cursor.execute(
+            f"WITH answer AS ({_insert_answer_sql()}) {update}", [*row.params(), *params]
+        )
+        if cursor.rowcount or correct:
             return
-    _add_to_wrong_book(learner=learner, question=question, now=now)
+    _add_to_wrong_book(learner=learner, question=question, now=row.now)
 
 
 @functools.cache
