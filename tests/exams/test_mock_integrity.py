@@ -245,6 +245,30 @@ def test_start_save_submit_of_80_questions_take_a_handful_of_queries(
     assert result["max_score"] == 100.0
 
 
+@pytest.mark.postgres
+def test_an_autosave_writes_in_one_statement_on_postgresql(
+    paper_of_80, learner, client, token_for, django_assert_num_queries
+):
+    """No transaction: the lock, the state check and the writes are one statement."""
+    headers = token_for(learner)
+    client.get("/api/v1/me", **headers)
+    body = client.post(f"/api/v1/papers/{paper_of_80.pk}/attempts", **headers).json()
+    first = [str(q["id"]) for q in body["questions"][:5]]
+    url = f"/api/v1/attempts/{body['id']}/answers"
+    # Token, attempt, the questions named, the write.
+    with django_assert_num_queries(4):
+        saved = put_json(
+            client,
+            url,
+            {"answers": {key: ["A"] for key in first}, "flagged": {first[0]: True}},
+            **headers,
+        )
+    assert saved.status_code == 200
+    items = Attempt.objects.get(pk=body["id"]).items
+    assert items.filter(answer__isnull=False).count() == 5
+    assert list(items.filter(flagged=True).values_list("question_id", flat=True)) == [int(first[0])]
+
+
 # The reload of an attempt before its review writes cached JSON of its questions with the
 # learner's answers and flags spliced in (exams.api_attempts.attempt_json); without it the
 # view returns the payload for the schema to validate and the renderer to write.
