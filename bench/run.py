@@ -137,6 +137,17 @@ def bench_context():
     return ctx
 
 
+def vacuum() -> None:
+    """PostgreSQL: VACUUM ANALYZE, as autovacuum does on a production server after large
+    writes (it is off on this machine's PostgreSQL): the generator and the attempt pools
+    leave hundreds of thousands of dead rows that every later update would step over."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 def measure(endpoint, ctx, port: int) -> dict:
     """Queries of one warm request (in-process), then the endpoint under load on the server."""
     from bench.harness import build_request, count_queries, raw_http
@@ -144,6 +155,8 @@ def measure(endpoint, ctx, port: int) -> dict:
 
     host = f"127.0.0.1:{port}"
     values = {**ctx.values, **(endpoint.prepare(ctx) if endpoint.prepare else {})}
+    if endpoint.pool:
+        vacuum()  # after preparing a pool: thousands of attempts written
     count_queries(build_request(endpoint, ctx, values, 0))  # warm caches, as the load does
     status, queries = count_queries(build_request(endpoint, ctx, values, 1))
     row = {"endpoint": endpoint, "queries": queries, "result": None, "problem": ""}
@@ -259,11 +272,17 @@ def describe_setup() -> list[str]:
         )
         version = cursor.fetchone()[0]
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    prepared = ""
+    if connection.vendor == "postgresql":
+        on = database["OPTIONS"].get("prepare_threshold") is not None
+        prepared = ", prepared statements" if on else ", no prepared statements"
+        prepared += "; VACUUM ANALYZE after loading data and attempt pools"
     return [
         f"- run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}",
         f"- machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.1f} at the end (other processes skew the numbers)",
-        f"- database: {connection.vendor} {version} (CONN_MAX_AGE {database['CONN_MAX_AGE']}); cache: {cache}",
+        f"- database: {connection.vendor} {version} (CONN_MAX_AGE {database['CONN_MAX_AGE']}"
+        f"{prepared}); cache: {cache}",
         f"- server: gunicorn, {WORKERS} sync workers, settings learning.settings.bench (DEBUG off)",
         f"- load: {CONNECTIONS} connections from 127.0.0.1, {SECONDS:g} s per endpoint after 1 s warm-up",
         f"- data: {LEARNERS} synthetic learners (`generate_load_data --learners {LEARNERS}`)",
@@ -307,6 +326,7 @@ def main() -> int:
     endpoints = [e for e in ENDPOINTS if not ONLY or any(part in e.name for part in ONLY)]
     jobs = [job for job in JOBS if not ONLY or any(part in job.name for part in ONLY)]
     ctx = bench_context()
+    vacuum()
     port = int(os.environ.get("BENCH_PORT") or free_port())
     server = Server(port)
     try:

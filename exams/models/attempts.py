@@ -80,7 +80,10 @@ class AttemptQuestion(models.Model):
     ``answer`` is stored in the question's original keys, so statistics need no mapping.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    # Indexed by the unique constraints, which start with it (see Meta.indexes).
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
@@ -99,6 +102,7 @@ class AttemptQuestion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     marked_at = models.DateTimeField(_("阅卷时间"), null=True, blank=True)
     marker_comment = models.TextField(_("评语"), blank=True)
@@ -115,8 +119,18 @@ class AttemptQuestion(models.Model):
             ),
             models.UniqueConstraint(fields=["attempt", "question"], name="unique_attempt_question"),
         ]
+        # A submit rewrites 80 rows and every index entry of each (a grade changes the indexed
+        # ``correct``): no index beyond what queries use, and partial ones where only a few
+        # rows matter (essays to mark, their markers).
         indexes = [
-            models.Index(fields=["needs_marking", "marked_at"]),
+            models.Index(
+                fields=["attempt"], name="attemptq_to_mark", condition=models.Q(needs_marking=True)
+            ),
+            models.Index(
+                fields=["marked_by"],
+                name="attemptq_marked_by",
+                condition=models.Q(marked_by__isnull=False),
+            ),
             # Mock accuracy per question (organisers' weakest points) without reading the rows.
             # Graded items only: questions of attempts in progress stay out of it, so a submit
             # adds its 80 entries instead of moving them, about half the pages it writes.
