@@ -19,7 +19,6 @@ from pathlib import Path
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
@@ -36,6 +35,7 @@ from exams.models import (
 )
 from exams.selectors import for_display
 from learning.models import User
+from learning.task_queue import enqueue
 
 FORMATS = {"gift": gift, "xml": moodle_xml, "xlsx": xlsx}
 EXTENSIONS = {".gift": "gift", ".txt": "gift", ".xml": "xml", ".xlsx": "xlsx"}
@@ -205,7 +205,7 @@ def _save(parsed: list[ParsedQuestion], bank_name: str, by: User | None) -> int:
     )
     _save_knowledge_points(questions, parsed)
     ids = [question.pk for question in questions]
-    transaction.on_commit(lambda: async_task("exams.tasks.index_questions", ids))
+    transaction.on_commit(lambda: enqueue("exams.tasks.index_questions", ids))
     return len(created)
 
 

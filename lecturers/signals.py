@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django_q.tasks import async_task
 
+from learning.task_queue import enqueue
 from lecturers.models import LecturerIndexPage, LecturerPage
 from lecturers.permissions import set_up_lecturer_index, set_up_lecturer_page
 
@@ -27,4 +27,4 @@ def on_lecturer_saved(sender, instance: LecturerPage, raw=False, update_fields=N
     set_up_lecturer_page(instance)
     if instance.photo_id:
         photo_id = instance.photo_id
-        transaction.on_commit(lambda: async_task("lecturers.tasks.make_photo_renditions", photo_id))
+        transaction.on_commit(lambda: enqueue("lecturers.tasks.make_photo_renditions", photo_id))

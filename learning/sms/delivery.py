@@ -63,9 +63,9 @@ def opted_out_phones(phones) -> set[str]:
 
 def enqueue_send(keys: list[str]) -> None:
     """Hand these messages to a worker (call after the transaction that created them)."""
-    from django_q.tasks import async_task
+    from learning.task_queue import enqueue
 
-    async_task("learning.tasks.send_messages", keys, task_name="短信发送批次")
+    enqueue("learning.tasks.send_messages", keys, task_name="短信发送批次")
 
 
 def release_stale(*, now: datetime) -> int:
