@@ -22,10 +22,17 @@ class PracticeAnswer(models.Model):
         EXAM = "exam", _("模拟考试")
         LESSON = "lesson", _("课程随堂练习")
 
+    # Every answer writes an entry in each index: learner and question are indexed only by
+    # the indexes below, which start with them.
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_answers"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_answers",
+        db_index=False,
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="+")
     mode = models.CharField(_("方式"), max_length=12, choices=Mode.choices)
     answer = models.JSONField(_("作答"))
@@ -57,8 +64,12 @@ class WrongAnswer(models.Model):
     marks it mastered, which takes it out of the book until it is answered wrongly again.
     """
 
+    # Indexed by the unique constraint, which starts with it.
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wrong_answers"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="wrong_answers",
+        db_index=False,
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     wrong_count = models.PositiveIntegerField(_("错误次数"), default=0)
