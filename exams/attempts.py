@@ -28,7 +28,7 @@ from exams import grading
 from exams.models import Attempt, AttemptQuestion, Paper, QuestionType, QuestionVersion
 from exams.models.questions import OPTION_KEYS
 from exams.papers import PaperUnavailable, draw, option_order
-from exams.row_updates import update_rows, values_update
+from exams.row_updates import update_rows, update_together, values_update
 from learning import raw_sql
 from learning.models import PointAction, User
 from learning.points import award
@@ -435,27 +435,26 @@ def _grade_and_close(attempt: Attempt, *, now: datetime) -> None:
     rule = attempt.paper.multiple_choice_rule
     for item in items:
         grade_item(item, rule=rule)
-    _save_grades(items)
     attempt.submitted_at = now
     attempt.ended_by = (
         Attempt.Ending.TIMED_OUT if now > attempt.deadline + grace() else Attempt.Ending.SUBMITTED
     )
-    if any(item.needs_marking for item in items):
+    to_mark = [item for item in items if item.needs_marking]
+    if to_mark:
         attempt.state = Attempt.State.MARKING
-        update_rows(Attempt, [attempt], ("state", "submitted_at", "ended_by"))
+        closing = ("state", "submitted_at", "ended_by")
     else:
-        publish_score(attempt, items, now=now)
-
-
-def _save_grades(items: list[FrozenItem]) -> None:
-    """The grades of every item, in one statement (see ``exams.row_updates``).
-
-    ``needs_marking`` is false on every question until its attempt is graded, once (the
-    model's default): only essays to mark write it, which spares the database rewriting an
-    index entry per question (on SQLite, a tenth of the submit's write).
-    """
-    update_rows(AttemptQuestion, items, ("awarded", "correct"))
-    update_rows(AttemptQuestion, [i for i in items if i.needs_marking], ("needs_marking",))
+        closing = _final_score(attempt, items, now=now)
+    # ``needs_marking`` is false on every question until its attempt is graded, once (the
+    # model's default): only essays to mark write it, which spares the database rewriting
+    # an index entry per question (on SQLite, a tenth of the submit's write).
+    update_together(
+        (AttemptQuestion, [i for i in items if not i.needs_marking], ("awarded", "correct")),
+        (AttemptQuestion, to_mark, ("awarded", "correct", "needs_marking")),
+        (Attempt, [attempt], closing),
+    )
+    if not to_mark:
+        enqueue_with_transaction("exams.tasks.record_attempt_results", attempt.pk)
 
 
 #: Grades as ``(awarded, correct, needs_marking)`` by (version fingerprint, saved answer as
@@ -497,16 +496,17 @@ def _grade(item: FrozenItem, rule: str) -> tuple[Decimal | None, bool | None, bo
 
 def publish_score(attempt: Attempt, items: list, *, now: datetime) -> None:
     """All questions graded: the attempt's score is final; points and the book follow."""
+    update_rows(Attempt, [attempt], _final_score(attempt, items, now=now))
+    enqueue_with_transaction("exams.tasks.record_attempt_results", attempt.pk)
+
+
+def _final_score(attempt: Attempt, items: list, *, now: datetime) -> tuple[str, ...]:
+    """Set the attempt's final score and state; the fields to write."""
     attempt.score = sum((item.awarded or Decimal(0) for item in items), start=Decimal(0))
     attempt.passed = attempt.score >= attempt.paper.pass_score
     attempt.state = Attempt.State.FINISHED
     attempt.finished_at = now
-    update_rows(
-        Attempt,
-        [attempt],
-        ("state", "submitted_at", "ended_by", "finished_at", "score", "passed"),
-    )
-    enqueue_with_transaction("exams.tasks.record_attempt_results", attempt.pk)
+    return ("state", "submitted_at", "ended_by", "finished_at", "score", "passed")
 
 
 def finalise_overdue(*, now: datetime) -> int:

@@ -269,6 +269,23 @@ def test_an_autosave_writes_in_one_statement_on_postgresql(
     assert list(items.filter(flagged=True).values_list("question_id", flat=True)) == [int(first[0])]
 
 
+@pytest.mark.postgres
+def test_a_submit_writes_grades_and_result_in_one_statement_on_postgresql(
+    paper_of_80, learner, client, token_for, django_assert_num_queries
+):
+    headers = token_for(learner)
+    client.get("/api/v1/me", **headers)
+    body = client.post(f"/api/v1/papers/{paper_of_80.pk}/attempts", **headers).json()
+    answers = {str(q["id"]): ["A"] for q in body["questions"]}
+    put_json(client, f"/api/v1/attempts/{body['id']}/answers", {"answers": answers}, **headers)
+    # Token, attempt, then BEGIN, the lock, the answers, one write and COMMIT.
+    with django_assert_num_queries(7):
+        result = client.post(f"/api/v1/attempts/{body['id']}/submit", **headers).json()
+    attempt = Attempt.objects.get(pk=body["id"])
+    assert (attempt.state, float(attempt.score)) == ("finished", result["score"])
+    assert attempt.items.filter(correct__isnull=True).count() == 0
+
+
 # The reload of an attempt before its review writes cached JSON of its questions with the
 # learner's answers and flags spliced in (exams.api_attempts.attempt_json); without it the
 # view returns the payload for the schema to validate and the renderer to write.
