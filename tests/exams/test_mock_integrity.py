@@ -245,14 +245,19 @@ def test_start_save_submit_of_80_questions_take_a_handful_of_queries(
     assert result["max_score"] == 100.0
 
 
+def started(client, headers, paper) -> dict:
+    """An attempt started through the API, after the day's first request (log-in points)."""
+    client.get("/api/v1/me", **headers)
+    return client.post(f"/api/v1/papers/{paper.pk}/attempts", **headers).json()
+
+
 @pytest.mark.postgres
 def test_an_autosave_writes_in_one_statement_on_postgresql(
     paper_of_80, learner, client, token_for, django_assert_num_queries
 ):
     """No transaction: the lock, the state check and the writes are one statement."""
     headers = token_for(learner)
-    client.get("/api/v1/me", **headers)
-    body = client.post(f"/api/v1/papers/{paper_of_80.pk}/attempts", **headers).json()
+    body = started(client, headers, paper_of_80)
     first = [str(q["id"]) for q in body["questions"][:5]]
     url = f"/api/v1/attempts/{body['id']}/answers"
     # Token, attempt, the questions named, the write.
@@ -274,8 +279,7 @@ def test_a_submit_writes_grades_and_result_in_one_statement_on_postgresql(
     paper_of_80, learner, client, token_for, django_assert_num_queries
 ):
     headers = token_for(learner)
-    client.get("/api/v1/me", **headers)
-    body = client.post(f"/api/v1/papers/{paper_of_80.pk}/attempts", **headers).json()
+    body = started(client, headers, paper_of_80)
     answers = {str(q["id"]): ["A"] for q in body["questions"]}
     put_json(client, f"/api/v1/attempts/{body['id']}/answers", {"answers": answers}, **headers)
     # Token, attempt, then BEGIN, the lock, the answers, one write and COMMIT.
