@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -18,7 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from exams import practice, selectors
 from exams.grading import InvalidAnswer
 from exams.models import PracticeAnswer, Question
-from exams.questions import practice_question, practice_questions
+from exams.questions import practice_questions
 
 router = Router(tags=["practice"])
 
@@ -198,10 +199,13 @@ def answer(request, payload: AnswerIn):
     """Answer one question: immediate feedback with the key and the explanation (解析)."""
     if payload.mode not in PRACTICE_MODES:
         raise HttpError(422, _("练习方式不正确。"))
-    found = practice_question(payload.question_id)
+    now = timezone.now()
+    found = practice.practice_question_for(
+        learner=request.auth, question_id=payload.question_id, now=now
+    )
     if found is None:
         raise HttpError(422, _("没有这道题。"))
-    question, version = found
+    question, version, earns_nothing = found
     try:
         result = practice.record_answer(
             learner=request.auth,
@@ -209,6 +213,8 @@ def answer(request, payload: AnswerIn):
             answer=payload.answer,
             mode=payload.mode,
             version=version,
+            now=now,
+            earns_nothing=earns_nothing,
         )
     except InvalidAnswer as exc:
         raise HttpError(422, str(exc)) from exc

@@ -29,10 +29,20 @@ from exams.models import (
     QuestionVersion,
     WrongAnswer,
 )
-from exams.questions import current_version, practice_questions
+from exams.questions import (
+    current_version,
+    practice_question_from,
+    practice_question_statement,
+    practice_questions,
+)
 from learning import raw_sql
 from learning.models import PointAction, User
-from learning.points import award, awards_nothing
+from learning.points import (
+    award,
+    awards_nothing,
+    awards_nothing_from,
+    awards_nothing_statement,
+)
 
 #: Questions in a day's set (每日一练).
 DAILY_SET_SIZE = 10
@@ -78,10 +88,13 @@ def record_answer(
     version: QuestionVersion | None = None,
     now: datetime | None = None,
     award_points: bool | None = None,
+    earns_nothing: bool | None = None,
 ) -> PracticeResult:
     """Grade and record one answer; update the wrong-answer book and award practice points.
 
-    ``version`` is the version the learner saw (defaults to the current one). Raises
+    ``version`` is the version the learner saw (defaults to the current one);
+    ``earns_nothing`` what ``learning.points.awards_nothing`` said of its points, when it was
+    read with the question (``practice_question_for``). Raises
     ``exams.grading.InvalidAnswer`` for an answer that cannot belong to the question. Case
     essays have no automatic grade: nothing is recorded, the model answer is returned.
     """
@@ -99,25 +112,22 @@ def record_answer(
     day = timezone.localdate(now)
     if award_points is None:
         award_points = mode in POINT_MODES
-    award_key = f"practice:{question.pk}:{day}"
+    award_key = _award_key(question.pk, day)
     row = _AnswerRow(learner, question, version, mode, result_grade, day, now)
-    if (
-        connection.vendor == "postgresql"
-        and mode != PracticeAnswer.Mode.DAILY
-        and not (
-            award_points
-            and result_grade.correct
-            and not awards_nothing(
+    # Whether points may be due (``award`` decides under its lock).
+    may_earn = bool(award_points and result_grade.correct and not earns_nothing)
+    if connection.vendor == "postgresql" and mode != PracticeAnswer.Mode.DAILY:
+        if may_earn and earns_nothing is None:
+            may_earn = not awards_nothing(
                 learner=learner, action=PointAction.PRACTICE_CORRECT, key=award_key, now=now
             )
-        )
-    ):
-        _record_without_award(row)
-        return result
+        if not may_earn:
+            _record_without_award(row)
+            return result
     with transaction.atomic():
         _insert_answer(row)
         update_wrong_book(learner=learner, question=question, correct=result_grade.correct, now=now)
-        if award_points and result_grade.correct:
+        if may_earn:
             result.points_awarded += award(
                 learner=learner, action=PointAction.PRACTICE_CORRECT, key=award_key, now=now
             )
@@ -147,6 +157,34 @@ def _insert_answer_sql() -> str:
     columns = ", ".join(raw_sql.column(PracticeAnswer, name) for name in _ANSWER_FIELDS)
     values = ", ".join(["%s"] * len(_ANSWER_FIELDS))
     return f"INSERT INTO {raw_sql.table(PracticeAnswer)} ({columns}) VALUES ({values})"  # noqa: S608
+
+
+def _award_key(question_id: int, day: date) -> str:
+    """The key of a question's practice points: once per question and local day."""
+    return f"practice:{question_id}:{day}"
+
+
+def practice_question_for(
+    *, learner: User, question_id: int, now: datetime
+) -> tuple[Question, QuestionVersion, bool] | None:
+    """``exams.questions.practice_question`` and whether a right answer to it now would
+    certainly earn ``learner`` nothing (``record_answer``'s ``earns_nothing``), read together:
+    on PostgreSQL in one round trip."""
+    question_rows, award_rows = raw_sql.fetch_together(
+        [
+            practice_question_statement(question_id),
+            awards_nothing_statement(
+                learner=learner,
+                action=PointAction.PRACTICE_CORRECT,
+                key=_award_key(question_id, timezone.localdate(now)),
+                now=now,
+            ),
+        ]
+    )
+    found = practice_question_from(question_rows)
+    if found is None:
+        return None
+    return (*found, awards_nothing_from(award_rows))
 
 
 @dataclass(frozen=True)

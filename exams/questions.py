@@ -120,9 +120,17 @@ def practice_question(question_id: int) -> tuple[Question, QuestionVersion] | No
     bulk, imported) makes a new version exactly as ``current_version`` would. Case analyses
     read their sub-questions as ``snapshot_of`` does.
     """
-    rows = raw_sql.joined(
-        [Question, Option, QuestionVersion], _practice_question_sql(), [question_id, False]
-    )
+    return practice_question_from(raw_sql.fetch(*practice_question_statement(question_id)))
+
+
+def practice_question_statement(question_id: int) -> tuple[str, list]:
+    """The read of ``practice_question``, to send with others (``raw_sql.fetch_together``)."""
+    return _practice_question_sql(), [question_id, False]
+
+
+def practice_question_from(fetched: list) -> tuple[Question, QuestionVersion] | None:
+    """``practice_question`` from the rows of its statement."""
+    rows = raw_sql.joined_rows([Question, Option, QuestionVersion], fetched)
     if not rows:
         return None
     question, _option, latest = rows[0]

@@ -151,10 +151,34 @@ def awards_nothing(*, learner: User, action: str, key: str, now: datetime) -> bo
     when there is none to make (a practice answer asked again, or after the day's cap).
     A False may still award nothing: ``award`` decides under its lock.
     """
+    statement = awards_nothing_statement(learner=learner, action=action, key=key, now=now)
+    return awards_nothing_from(raw_sql.fetch(*statement))
+
+
+def awards_nothing_statement(
+    *, learner: User, action: str, key: str, now: datetime
+) -> tuple[str, list]:
+    """The read of ``awards_nothing``, to send with others (``raw_sql.fetch_together``)."""
     full_key = ledger_key(learner=learner, action=action, key=key)
-    return _read_before_lock(
-        learner=learner, action=action, full_key=full_key, points=None, moment=now
-    )[1]
+    return _settled_statement(learner=learner, action=action, full_key=full_key, moment=now)
+
+
+def awards_nothing_from(fetched: list) -> bool:
+    """``awards_nothing`` from the rows of its statement."""
+    return _settled_from(fetched, action="", points=None)[1]
+
+
+def _settled_statement(
+    *, learner: User, action: str, full_key: str, moment: datetime
+) -> tuple[str, list]:
+    start = local_day_start(moment)
+    return _settled_sql(), [
+        full_key,
+        learner.pk,
+        raw_sql.db_datetime(start),
+        raw_sql.db_datetime(start + timedelta(days=1)),
+        action,
+    ]
 
 
 def _read_before_lock(
@@ -170,22 +194,16 @@ def _read_before_lock(
     have given just before whatever commits next. Anything else takes the locked path,
     which checks the key and the cap again.
     """
-    start = local_day_start(moment)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _settled_sql(),
-            [
-                full_key,
-                learner.pk,
-                raw_sql.db_datetime(start),
-                raw_sql.db_datetime(start + timedelta(days=1)),
-                action,
-            ],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    statement = _settled_statement(learner=learner, action=action, full_key=full_key, moment=moment)
+    return _settled_from(raw_sql.fetch(*statement), action=action, points=points)
+
+
+def _settled_from(
+    fetched: list, *, action: str, points: int | None
+) -> tuple[PointRule | None, bool]:
+    if not fetched:
         return None, False
-    rule_id, rule_points, daily_cap, active, key_taken, earned = row
+    rule_id, rule_points, daily_cap, active, key_taken, earned = fetched[0]
     rule = PointRule(
         id=rule_id, action=action, points=rule_points, daily_cap=daily_cap, active=bool(active)
     )

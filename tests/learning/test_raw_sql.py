@@ -71,3 +71,23 @@ def test_rows_convert_values_as_the_orm_does(learner):
     fields = [User._meta.get_field("is_active"), User._meta.get_field("date_joined")]
     ((active, joined),) = raw_sql.rows(sql, [learner.pk], fields)
     assert active is True and joined == User.objects.get(pk=learner.pk).date_joined
+
+
+def test_independent_reads_sent_together_each_get_their_own_rows(make_learner):
+    first, second = make_learner(name="甲"), make_learner(name="乙")
+    user_sql = f"SELECT {raw_sql.column(User, 'name')} FROM {raw_sql.table(User)} WHERE id = %s"  # noqa: S608
+    found = raw_sql.fetch_together(
+        [(user_sql, [second.pk]), (user_sql, [first.pk]), (user_sql, [-1])]
+    )
+    assert found == [[("乙",)], [("甲",)], []]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_read_sent_together_raises_and_leaves_the_connection_usable():
+    from django.db import DatabaseError, connection
+
+    with pytest.raises(DatabaseError):
+        raw_sql.fetch_together([("SELECT 1", []), ("SELECT * FROM no_such_table", [])])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone()[0] == 2
