@@ -260,10 +260,16 @@ def _shown_answer_json(stored: str | None, order, order_key: str) -> str:
 @router.put("/attempts/{attempt_id}/answers", response=SavedOut)
 def save_answers(request, attempt_id: int, body: AnswersIn):
     """Autosave: merge these answers (and review flags) into the attempt."""
-    attempt = my_attempt(request, attempt_id)
+    attempt, items = attempt_service.attempt_for_answers(
+        attempt_id, learner=request.auth, answers=body.answers, flags=body.flagged
+    )
+    if attempt is None:
+        raise Http404
+    now = timezone.now()
+    attempt = attempt_service.refresh_if_overdue(attempt, now=now)
     try:
         saved = attempt_service.save_answers(
-            attempt=attempt, answers=body.answers, flags=body.flagged, now=timezone.now()
+            attempt=attempt, answers=body.answers, flags=body.flagged, now=now, items=items
         )
     except attempt_service.AttemptClosed as exc:
         raise HttpError(409, _("考试已结束，不能再保存答案。")) from exc

@@ -186,12 +186,45 @@ def _attempt_sql() -> str:
 
 def find_attempt(attempt_id: int, *, learner: User | None = None) -> Attempt | None:
     """The attempt with its paper (one query); only ``learner``'s own when given."""
+    return _attempt_from(raw_sql.fetch(*_find_attempt_statement(attempt_id, learner)))
+
+
+def _find_attempt_statement(attempt_id: int, learner: User | None) -> tuple[str, list]:
     sql, params = _attempt_sql(), [attempt_id]
     if learner is not None:
         sql = f"{sql} AND a.{raw_sql.column(Attempt, 'learner')} = %s"
         params.append(learner.pk)
-    found = raw_sql.instances(Attempt, sql, params, related=["paper"])
+    return sql, params
+
+
+def _attempt_from(fetched: list) -> Attempt | None:
+    found = raw_sql.instances_from(Attempt, fetched, related=["paper"])
     return found[0] if found else None
+
+
+def attempt_for_answers(
+    attempt_id: int, *, learner: User, answers: dict, flags: dict
+) -> tuple[Attempt | None, dict[str, FrozenItem]]:
+    """``learner``'s attempt (``find_attempt``) and, by question id as text, the questions
+    that these answers and flags name (for ``save_answers``), read together: on PostgreSQL
+    in one round trip (``raw_sql.fetch_together``). No attempt, no questions."""
+    ids = _named_question_ids(answers, flags)
+    statements = [_find_attempt_statement(attempt_id, learner)]
+    if ids:
+        statements.append(_items_statement(attempt_id, "answering", ids))
+    found = raw_sql.fetch_together(statements)
+    attempt = _attempt_from(found[0])
+    if attempt is None or not ids:
+        return attempt, {}
+    return attempt, _by_question(_items_from(found[1], "answering"))
+
+
+def _named_question_ids(answers: dict, flags: dict) -> list[int]:
+    return sorted({int(key) for key in (*answers, *flags) if str(key).isdigit()})
+
+
+def _by_question(items: list[FrozenItem]) -> dict[str, FrozenItem]:
+    return {str(item.question_id): item for item in items}
 
 
 @dataclass(slots=True, eq=False)
@@ -268,18 +301,31 @@ def frozen_items(
 ) -> list[FrozenItem]:
     """The attempt's questions (only those of ``question_ids`` when given), in no particular
     order, with their option order (``purpose="answering"``) or saved answer (``"grading"``)."""
+    if question_ids is not None and not question_ids:
+        return []
+    statement = _items_statement(attempt_id, purpose, question_ids)
+    return _items_from(raw_sql.fetch(*statement), purpose)
+
+
+def _items_statement(
+    attempt_id: int, purpose: str, question_ids: list[int] | None
+) -> tuple[str, list]:
     sql, params = _items_sql(purpose), [attempt_id]
     if question_ids is not None:
-        if not question_ids:
-            return []
         marks = ", ".join(["%s"] * len(question_ids))
         sql = f"{sql} AND i.{raw_sql.column(AttemptQuestion, 'question')} IN ({marks})"
         params.extend(question_ids)
+    return sql, params
+
+
+def _items_from(fetched: list, purpose: str) -> list[FrozenItem]:
     meta = AttemptQuestion._meta
     fields = [meta.get_field(name) for name in _ITEM_FIELDS[purpose]]
     if purpose == "grading":
         fields[-1] = None  # the answer's JSON text
-    found = raw_sql.rows(sql, params, [*fields, QuestionVersion._meta.get_field("fingerprint")])
+    found = raw_sql.converted_rows(
+        fetched, [*fields, QuestionVersion._meta.get_field("fingerprint")]
+    )
     snapshots = _snapshots({fingerprint: version for *_, version, _last, fingerprint in found})
     items = []
     for pk, question_id, score, _version, last, fingerprint in found:
@@ -320,23 +366,25 @@ def save_answers(
     answers: dict[str, object],
     flags: dict[str, bool] | None = None,
     now: datetime,
+    items: dict[str, FrozenItem] | None = None,
 ) -> list[FrozenItem]:
     """Merge ``answers`` (question id -> shown keys or text) and review ``flags`` into the attempt.
 
     All or nothing: an unknown question raises :class:`UnknownQuestion`, an unknown option
     ``exams.grading.InvalidAnswer``, and a finished or overdue attempt :class:`AttemptClosed`.
     An empty answer clears the saved one. Returns the questions written (answer or flag).
+    ``items`` are the named questions when already read (``attempt_for_answers``).
     """
     flags = flags or {}
     if attempt.state != Attempt.State.IN_PROGRESS or now > attempt.deadline + grace():
         raise AttemptClosed
     wanted = {str(key) for key in answers} | {str(key) for key in flags}
-    items = {
-        str(item.question_id): item
-        for item in frozen_items(
-            attempt.pk, purpose="answering", question_ids=[int(k) for k in wanted if k.isdigit()]
+    if items is None:
+        items = _by_question(
+            frozen_items(
+                attempt.pk, purpose="answering", question_ids=_named_question_ids(answers, flags)
+            )
         )
-    }
     unknown = sorted(wanted - set(items))
     if unknown:
         raise UnknownQuestion(_("试卷中没有这道题：%(ids)s") % {"ids": ", ".join(unknown)})

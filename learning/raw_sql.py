@@ -119,8 +119,12 @@ def rows(sql: str, params: Sequence, fields: Sequence[models.Field | None]) -> l
     """Rows of ``sql``, whose columns are those of ``fields`` (of any models) in order, each
     value converted as the ORM's compiler would; ``None`` instead of a field keeps that column
     as the database returns it."""
+    return converted_rows(fetch(sql, params), fields)
+
+
+def converted_rows(found: Sequence[Sequence], fields: Sequence[models.Field | None]) -> list:
+    """``rows`` of rows already fetched (``fetch_together``)."""
     columns, converters = _field_converters(fields)
-    found = fetch(sql, params)
     if not converters:
         return found
     converted = []
@@ -160,12 +164,23 @@ def instances(
     then ``select_list`` of the model of each forward foreign key named in ``related`` (attached
     as ``select_related`` attaches them), then one column per name of ``annotations`` (set as
     ``annotate()`` sets them; raw database values, no converters)."""
+    return instances_from(model, fetch(sql, params), related=related, annotations=annotations)
+
+
+def instances_from(
+    model: type[models.Model],
+    found: Sequence[Sequence],
+    *,
+    related: Sequence[str] = (),
+    annotations: Sequence[str] = (),
+) -> list[models.Model]:
+    """``instances`` of rows already fetched (``fetch_together``)."""
     readers = [_reader(model)] + [
         _reader(model._meta.get_field(name).related_model) for name in related
     ]
     links = [model._meta.get_field(name) for name in related]
-    found = []
-    for row in fetch(sql, params):
+    instances = []
+    for row in found:
         start, built = 0, []
         for reader in readers:
             built.append(reader.build(row[start : start + len(reader.attnames)]))
@@ -175,8 +190,8 @@ def instances(
             link.set_cached_value(instance, other)
         for name, value in zip(annotations, row[start:], strict=True):
             setattr(instance, name, value)
-        found.append(instance)
-    return found
+        instances.append(instance)
+    return instances
 
 
 def rows_to_instances(model: type[models.Model], found: Sequence[Sequence]) -> list[models.Model]:

@@ -260,7 +260,7 @@ def test_an_autosave_writes_in_one_statement_on_postgresql(
     body = started(client, headers, paper_of_80)
     first = [str(q["id"]) for q in body["questions"][:5]]
     url = f"/api/v1/attempts/{body['id']}/answers"
-    # Token, attempt, the questions named, the write.
+    # Token, the attempt and the questions named (sent together), the write.
     with django_assert_num_queries(4):
         saved = put_json(
             client,
