@@ -470,19 +470,48 @@ def submit_attempt(*, attempt_id: int, now: datetime, attempt: Attempt | None = 
             raise Attempt.DoesNotExist
     if attempt.state != Attempt.State.IN_PROGRESS:
         return attempt
+    # SQLite admits one writer at a time, and submits queue for it: there the answers are
+    # read and graded before its lock is taken, and under it only compared with the answers
+    # saved by then (an autosave may have come in between), any changed one graded again.
+    early = _graded_items(attempt) if connection.vendor == "sqlite" else None
     with transaction.atomic():
         graded_here = _locked_state(attempt.pk) == Attempt.State.IN_PROGRESS
         if graded_here:
-            _grade_and_close(attempt, now=now)
+            items = _graded_items(attempt) if early is None else _regraded(attempt, early)
+            _grade_and_close(attempt, items, now=now)
     # Otherwise another request graded it first: its result, as stored.
     return attempt if graded_here else find_attempt(attempt.pk)
 
 
-def _grade_and_close(attempt: Attempt, *, now: datetime) -> None:
+def _graded_items(attempt: Attempt) -> list[FrozenItem]:
     items = frozen_items(attempt.pk, purpose="grading")
     rule = attempt.paper.multiple_choice_rule
     for item in items:
         grade_item(item, rule=rule)
+    return items
+
+
+@functools.cache
+def _saved_answers_sql() -> str:
+    col = raw_sql.column
+    return (
+        f"SELECT {col(AttemptQuestion, 'id')}, {col(AttemptQuestion, 'answer')} "  # noqa: S608
+        f"FROM {raw_sql.table(AttemptQuestion)} WHERE {col(AttemptQuestion, 'attempt')} = %s"
+    )
+
+
+def _regraded(attempt: Attempt, items: list[FrozenItem]) -> list[FrozenItem]:
+    """``items`` graded earlier, with each answer saved since then graded again."""
+    saved = dict(raw_sql.fetch(_saved_answers_sql(), [attempt.pk]))
+    rule = attempt.paper.multiple_choice_rule
+    for item in items:
+        if saved[item.pk] != item.stored_answer:
+            item.stored_answer = saved[item.pk]
+            grade_item(item, rule=rule)
+    return items
+
+
+def _grade_and_close(attempt: Attempt, items: list[FrozenItem], *, now: datetime) -> None:
     attempt.submitted_at = now
     attempt.ended_by = (
         Attempt.Ending.TIMED_OUT if now > attempt.deadline + grace() else Attempt.Ending.SUBMITTED
