@@ -491,18 +491,14 @@ def _graded_items(attempt: Attempt) -> list[FrozenItem]:
     return items
 
 
-@functools.cache
-def _saved_answers_sql() -> str:
-    col = raw_sql.column
-    return (
-        f"SELECT {col(AttemptQuestion, 'id')}, {col(AttemptQuestion, 'answer')} "  # noqa: S608
-        f"FROM {raw_sql.table(AttemptQuestion)} WHERE {col(AttemptQuestion, 'attempt')} = %s"
-    )
-
-
 def _regraded(attempt: Attempt, items: list[FrozenItem]) -> list[FrozenItem]:
     """``items`` graded earlier, with each answer saved since then graded again."""
-    saved = dict(raw_sql.fetch(_saved_answers_sql(), [attempt.pk]))
+    id_, answer, of_attempt = (
+        raw_sql.column(AttemptQuestion, name) for name in ("id", "answer", "attempt")
+    )
+    table = raw_sql.table(AttemptQuestion)
+    sql = f"SELECT {id_}, {answer} FROM {table} WHERE {of_attempt} = %s"  # noqa: S608
+    saved = dict(raw_sql.fetch(sql, [attempt.pk]))
     rule = attempt.paper.multiple_choice_rule
     for item in items:
         if saved[item.pk] != item.stored_answer:
