@@ -475,16 +475,40 @@ def submit_attempt(*, attempt_id: int, now: datetime, attempt: Attempt | None = 
     # saved by then (an autosave may have come in between), any changed one graded again.
     early = _graded_items(attempt) if connection.vendor == "sqlite" else None
     with transaction.atomic():
-        graded_here = _locked_state(attempt.pk) == Attempt.State.IN_PROGRESS
+        if early is None:
+            state, items = _locked_state_and_graded_items(attempt)
+        else:
+            state = _locked_state(attempt.pk)
+            items = _regraded(attempt, early) if state == Attempt.State.IN_PROGRESS else []
+        graded_here = state == Attempt.State.IN_PROGRESS
         if graded_here:
-            items = _graded_items(attempt) if early is None else _regraded(attempt, early)
             _grade_and_close(attempt, items, now=now)
     # Otherwise another request graded it first: its result, as stored.
     return attempt if graded_here else find_attempt(attempt.pk)
 
 
+def _locked_state_and_graded_items(attempt: Attempt) -> tuple[str, list[FrozenItem]]:
+    """The attempt's state under its row lock and, if it is open, its questions graded.
+
+    The two reads are sent together (``raw_sql.fetch_together``): PostgreSQL runs them in
+    order, the second only once the lock is granted and with a snapshot of its own, so it
+    reads the answers as the last autosave before the lock left them, as a separate
+    statement would.
+    """
+    state_rows, item_rows = raw_sql.fetch_together(
+        [(_locked_state_sql(), [attempt.pk]), _items_statement(attempt.pk, "grading", None)]
+    )
+    state = state_rows[0][0]
+    if state != Attempt.State.IN_PROGRESS:
+        return state, []  # graded by whoever closed it
+    return state, _graded(attempt, _items_from(item_rows, "grading"))
+
+
 def _graded_items(attempt: Attempt) -> list[FrozenItem]:
-    items = frozen_items(attempt.pk, purpose="grading")
+    return _graded(attempt, frozen_items(attempt.pk, purpose="grading"))
+
+
+def _graded(attempt: Attempt, items: list[FrozenItem]) -> list[FrozenItem]:
     rule = attempt.paper.multiple_choice_rule
     for item in items:
         grade_item(item, rule=rule)
