@@ -93,7 +93,18 @@ class AttemptQuestion(models.Model):
     )
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    # Protected through ``question``: the version frozen here is always one of this row's own
+    # question, which cannot be deleted while the row exists, and versions are deleted only
+    # with their question. Neither an index nor a database constraint, then: every submit
+    # rewrites 80 rows and their index entries, and entries spread over the versions cost
+    # PostgreSQL a tenth of a submit (bench/RESULTS.md).
+    version = models.ForeignKey(
+        QuestionVersion,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     score = models.DecimalField(_("分值"), max_digits=5, decimal_places=1)
     option_order = models.JSONField(default=list, blank=True)
     answer = models.JSONField(_("作答"), null=True, blank=True)

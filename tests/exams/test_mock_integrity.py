@@ -398,3 +398,17 @@ def test_the_same_saved_answer_shows_in_each_attempts_own_keys(
     index = item.option_order.index("A")
     assert shown[learner.pk] == ["ABCD"[index]]
     assert shown[other.pk] == ["ABCD"[3 - index]]
+
+
+def test_a_question_sat_in_a_mock_exam_cannot_be_deleted_nor_its_versions(learner):
+    from django.db.models import ProtectedError
+
+    from exams.models import QuestionVersion
+
+    question = choice_question()
+    attempt, _ = start_attempt(paper=fixed_paper([question]), learner=learner, now=timezone.now())
+    versions = QuestionVersion.objects.filter(question=question).count()
+    with pytest.raises(ProtectedError):
+        question.delete()
+    assert QuestionVersion.objects.filter(question=question).count() == versions >= 1
+    assert attempt.items.get().version.question_id == question.pk
