@@ -139,7 +139,11 @@ def list_papers(request):
 
 
 def my_attempt(request, attempt_id: int) -> Attempt:
-    attempt = attempt_service.find_attempt(attempt_id, learner=request.auth)
+    return _found_and_current(attempt_service.find_attempt(attempt_id, learner=request.auth))
+
+
+def _found_and_current(attempt: Attempt | None) -> Attempt:
+    """404 for another learner's or a missing attempt; an overdue one is submitted first."""
     if attempt is None:
         raise Http404
     return attempt_service.refresh_if_overdue(attempt, now=timezone.now())
@@ -260,16 +264,17 @@ def _shown_answer_json(stored: str | None, order, order_key: str) -> str:
 @router.put("/attempts/{attempt_id}/answers", response=SavedOut)
 def save_answers(request, attempt_id: int, body: AnswersIn):
     """Autosave: merge these answers (and review flags) into the attempt."""
-    attempt, items = attempt_service.attempt_for_answers(
+    found, items = attempt_service.attempt_for_answers(
         attempt_id, learner=request.auth, answers=body.answers, flags=body.flagged
     )
-    if attempt is None:
-        raise Http404
-    now = timezone.now()
-    attempt = attempt_service.refresh_if_overdue(attempt, now=now)
+    attempt = _found_and_current(found)
     try:
         saved = attempt_service.save_answers(
-            attempt=attempt, answers=body.answers, flags=body.flagged, now=now, items=items
+            attempt=attempt,
+            answers=body.answers,
+            flags=body.flagged,
+            now=timezone.now(),
+            items=items,
         )
     except attempt_service.AttemptClosed as exc:
         raise HttpError(409, _("考试已结束，不能再保存答案。")) from exc
