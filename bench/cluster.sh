@@ -2,8 +2,10 @@
 # Local cluster check (issue 11): the production settings on PostgreSQL and Redis at 127.0.0.1,
 # two gunicorn web instances and two qcluster workers sharing them, as on several machines.
 # Checks: an API journey alternately against both web instances (bench/journey.py), tasks
-# through the Redis broker each run exactly once, and (once the reminders feature exists) a
-# burst of reminders sent exactly once across both workers. Stops everything it started.
+# through the Redis broker each run exactly once, and a burst of reminders sent exactly once
+# across both workers through the aliyun backend (the official SDK) against a fake Aliyun
+# (bench/fake_sms_providers.py, which verifies each request's signature and parameters).
+# Stops everything it started.
 #
 # Environment: CLUSTER_DB (database, dropped and recreated; default xuetang_cluster),
 # CLUSTER_REDIS_DB (Redis database, flushed; default 15), CLUSTER_PORTS (default "8701 8702"),
@@ -27,7 +29,12 @@ SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false
 export STATIC_ROOT="$WORK/static" MEDIA_ROOT="$WORK/media"
-export SMS_BACKEND=bench.sms_log.FileLogBackend SMS_LOG_FILE="$WORK/sms-provider.log"
+export SMS_BACKEND=aliyun SMS_LOG_FILE="$WORK/sms-provider.log" SMS_PROVIDER_PROTOCOL=http
+export ALIYUN_ACCESS_KEY_ID=LTAI-cluster-check ALIYUN_ACCESS_KEY_SECRET=cluster-check-secret
+# The burst texts the same 20 learners many times: lift the per-number limits for it.
+export SMS_RATE_LIMITS="minute=1000,hour=1000,day=1000"
+SMS_WEBHOOK_SECRET=$($PY -c 'import secrets; print(secrets.token_urlsafe(32))')
+export SMS_WEBHOOK_SECRET
 export Q_WORKERS=1 LOG_LEVEL=WARNING
 BURST=${CLUSTER_SMS_BURST:-300}
 
@@ -64,6 +71,19 @@ prepare_database() {
     echo "== database ready after ${SECONDS}s"
 }
 
+start_fake_aliyun() {
+    $PY bench/fake_sms_providers.py aliyun --port-file "$WORK/aliyun.port" \
+        --log "$SMS_LOG_FILE" >"$WORK/fake-aliyun.log" 2>&1 &
+    STARTED+=($!)
+    for attempt in $(seq 40); do
+        [ -s "$WORK/aliyun.port" ] && break
+        [ "$attempt" = 40 ] && { echo "the fake Aliyun did not start" >&2; return 1; }
+        sleep 0.25
+    done
+    export SMS_ALIYUN_ENDPOINT="127.0.0.1:$(cat "$WORK/aliyun.port")"
+    echo "== fake Aliyun on $SMS_ALIYUN_ENDPOINT"
+}
+
 start_cluster() {
     for port in "${PORTS[@]}"; do
         GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY=2 GUNICORN_ACCESS_LOG="$WORK/web-$port.access.log" \
@@ -95,9 +115,9 @@ check_queue() {
     timeout 90 $PY bench/cluster_queue.py tasks 40
 }
 
-# A burst of texts queued through learning.sms.delivery.queue (one send task each, plus two
-# racing sweeps): both workers send, and each text must reach the provider log exactly once
-# with status sent and one attempt. Then two `send_reminders` evaluations race, as two
+# A burst of reminder texts queued through learning.sms.delivery.queue (one send task each,
+# plus two racing sweeps): both workers send them through the aliyun backend, and each text
+# must reach the fake Aliyun exactly once with status sent and one attempt. Then two `send_reminders` evaluations race, as two
 # schedulers or a retried schedule would: no reminder may be stored twice.
 check_sms_burst() {
     timeout 120 $PY bench/cluster_queue.py sms-burst "$BURST"
@@ -114,6 +134,7 @@ check_reminders_sent_once() {
 }
 
 SECONDS=0
+start_fake_aliyun
 prepare_database
 start_cluster
 run_journey

@@ -4,6 +4,8 @@
     python bench/cluster_queue.py reminders-once     no reminder text stored twice
     python bench/cluster_queue.py setup              the journey's learner and a few others
     python bench/cluster_queue.py sms-burst N        N texts queued, each sent exactly once
+                                                     (through SMS_BACKEND, logged by the fake
+                                                     provider or bench.sms_log)
 
 Exit status 0 when the check holds, 1 (with the reason) when it does not.
 """
@@ -34,7 +36,7 @@ def tasks_run_once(count: int) -> None:
     from django_q.tasks import async_task
 
     for _ in range(count):
-        async_task("learning.health.database_ok", group=GROUP)
+        async_task("learning.platform.health.database_ok", group=GROUP)
     done = Task.objects.filter(group=GROUP)
     wait_for(lambda: done.count() >= count, timeout=60, what=f"{count} tasks done")
     time.sleep(1)  # a duplicate delivery would land now
@@ -79,9 +81,12 @@ BURST_PREFIX = "cluster-burst"
 def setup(learners: int = 20) -> None:
     """What the cluster check needs instead of the whole demo: the journey's learner (with the
     demo password) and a few learners in one community, so the check stays quick."""
-    from learning.demo import DEMO_PASSWORD
+    from learning.accounts.demo import DEMO_PASSWORD
+    from learning.accounts.organisations import get_or_create_path
     from learning.models import LearnerProfile, User
-    from learning.organisations import get_or_create_path
+    from learning.reminders.demo import placeholder_codes
+
+    placeholder_codes()  # the fake provider approves the demo's template codes
 
     community = get_or_create_path("清河县", "城关镇", "幸福里社区")[0]
     for serial in range(learners):
@@ -95,12 +100,13 @@ def setup(learners: int = 20) -> None:
 
 
 def sms_burst(count: int) -> None:
-    """Queue ``count`` texts (one send task each, as reminders do), race two sweeps of due
-    messages on top, and check each text was sent exactly once across both workers.
+    """Queue ``count`` reminder texts (one send task each, as reminders do), race two sweeps
+    of due messages on top, and check each text was sent exactly once across both workers.
 
     Fails (exit 1) when a text is sent twice or never: its status must be sent/delivered with
-    ``attempts == 1``, and the provider log (bench.sms_log.FileLogBackend, SMS_LOG_FILE) must
-    hold its key exactly once.
+    ``attempts == 1``, and the provider's log (``SMS_LOG_FILE``, one line per accepted number:
+    the fake Aliyun's ``BizId<TAB>phone<TAB>OutId<TAB>pid``, or bench.sms_log's ``key<TAB>pid``)
+    must hold it exactly once.
     """
     from collections import Counter
     from datetime import datetime, timedelta
@@ -114,6 +120,7 @@ def sms_burst(count: int) -> None:
     from learning.sms.delivery import queue
 
     log = Path(os.environ["SMS_LOG_FILE"])
+    lines_before = len(log.read_text().splitlines()) if log.exists() else 0
     # Queued as of yesterday noon (local), inside any quiet-hours window: due right away.
     noon = datetime.combine(timezone.localdate() - timedelta(days=1), clock(12))
     moment = timezone.make_aware(noon)
@@ -124,8 +131,8 @@ def sms_burst(count: int) -> None:
             learner = profiles[number % len(profiles)].user
             queue(
                 phone=learner.phone,
-                body="【社工学堂】集群检查短信 {n}",
-                context={"n": number},
+                kind="daily_practice",
+                context={"name": learner.name},
                 key=f"{run}:{number}",
                 learner=learner,
                 now=moment,
@@ -149,20 +156,30 @@ def sms_burst(count: int) -> None:
     retried = burst.exclude(attempts=1).values_list("key", "attempts")
     if retried:
         problems.append(f"attempts != 1: {list(retried[:5])}")
-    lines = [line.split("\t") for line in log.read_text().splitlines() if line.startswith(run)]
-    per_key = Counter(key for key, _pid in lines)
-    twice = [key for key, n in per_key.items() if n > 1]
-    if twice:
-        problems.append(f"sent more than once by the provider: {twice[:5]}")
-    missing = set(burst.values_list("key", flat=True)) - set(per_key)
-    if missing:
-        problems.append(f"never reached the provider: {sorted(missing)[:5]}")
+    lines = [line.split("\t") for line in log.read_text().splitlines()[lines_before:]]
+    if lines and len(lines[0]) == 4:  # the fake provider: one line per accepted number
+        accepted = Counter((biz, phone) for biz, phone, _out, _pid in lines)
+        rows = Counter(burst.values_list("provider_message_id", "phone"))
+        if len(lines) != count:
+            problems.append(f"the provider accepted {len(lines)} texts for {count}")
+        if rows - accepted:
+            problems.append(f"never reached the provider: {list(rows - accepted)[:5]}")
+        calls = len({biz for biz, _phone in accepted})
+        how = f"in {calls} provider calls"
+    else:
+        per_key = Counter(fields[0] for fields in lines if fields[0].startswith(run))
+        twice = [key for key, n in per_key.items() if n > 1]
+        if twice:
+            problems.append(f"sent more than once by the provider: {twice[:5]}")
+        missing = set(burst.values_list("key", flat=True)) - set(per_key)
+        if missing:
+            problems.append(f"never reached the provider: {sorted(missing)[:5]}")
+        how = f"by {len(Counter(fields[1] for fields in lines))} worker processes"
     if problems:
         raise SystemExit("FAILED: " + "; ".join(problems))
-    workers = Counter(pid for _key, pid in lines)
     print(
-        f"sms burst ok: {count} texts, each sent exactly once, by {len(workers)} worker "
-        f"processes ({', '.join(str(n) for n in workers.values())})"
+        f"sms burst ok: {count} texts through {os.environ.get('SMS_BACKEND')}, each sent "
+        f"exactly once, {how}"
     )
 
 

@@ -33,11 +33,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from bench.harness import BenchContext, Endpoint, Job
-from learning.accounts import issue_token
+from learning.accounts.roster import import_roster
+from learning.accounts.services import issue_token
 from learning.load_data import PHONE_PREFIX
 from learning.models import User
-from learning.points import record_daily_login
-from learning.roster import import_roster
+from learning.points.ledger import record_daily_login
 
 
 def base_values(ctx: BenchContext) -> dict:
@@ -46,7 +46,7 @@ def base_values(ctx: BenchContext) -> dict:
     return {"learner_id": ctx.learner.pk, "community_code": profile.organisation.code}
 
 
-#: The plain Django view (learning.benchmark): one indexed query and a tiny template. Every
+#: The plain Django view (learning.platform.benchmark): one indexed query and a tiny template. Every
 #: endpoint's throughput is reported as a ratio to it, measured in the same run.
 BASELINE = Endpoint("baseline (plain Django view)", "/bench/baseline/?code={community_code}")
 
@@ -56,7 +56,7 @@ def _prefecture_organiser(ctx: BenchContext) -> dict:
     from django.contrib.auth.models import Group
     from django.test import Client
 
-    from learning import roles
+    from learning.accounts import roles
     from learning.models import Organiser, User
 
     user, _created = User.objects.get_or_create(
@@ -84,15 +84,15 @@ def _course(ctx: BenchContext) -> dict:
 
 
 def _paper():
-    from exams.load_data import PAPER_TITLE
     from exams.models import Paper
+    from exams.papers.load_data import PAPER_TITLE
 
     return Paper.objects.get(title=PAPER_TITLE)
 
 
 def _own_attempt(ctx: BenchContext) -> dict:
     """The bench learner's unfinished 80-question attempt, for reads and autosaves."""
-    from exams.attempts import start_attempt
+    from exams.attempts.services import start_attempt
 
     attempt, _created = start_attempt(paper=_paper(), learner=ctx.learner, now=timezone.now())
     items = list(attempt.items.order_by("position").values_list("question_id", flat=True))
@@ -107,8 +107,8 @@ def _autosave_body(values: dict, n: int) -> dict:
 
 
 def _practice(ctx: BenchContext) -> dict:
-    from exams.load_data import BANK_NAME
     from exams.models import Question, QuestionType
+    from exams.papers.load_data import BANK_NAME
 
     ids = list(
         Question.objects.filter(bank__name=BANK_NAME, type=QuestionType.SINGLE)
@@ -163,7 +163,7 @@ def _start_pool(ctx: BenchContext) -> dict:
 def _submit_pool(ctx: BenchContext) -> dict:
     """Unfinished attempts of the pool learners (those the start measurement left, topped up to
     ``SUBMIT_POOL``), every question answered: request n submits attempt n."""
-    from exams.attempts import start_attempt
+    from exams.attempts.services import start_attempt
     from exams.models import Attempt, AttemptQuestion
 
     paper = _paper()
@@ -330,8 +330,8 @@ def _evaluate_reminders(ctx: BenchContext, values: dict, n: int) -> str:
 def _import_gift(ctx: BenchContext, values: dict, n: int) -> str:
     """2,000 questions from a GIFT file into a new bank (bench/gift_import.py's file)."""
     from bench.gift_import import gift_text
-    from exams.formats import gift
-    from exams.importing import import_questions
+    from exams.bank.formats import gift
+    from exams.bank.importing import import_questions
 
     tag = f"{time.time_ns()}"
     data = gift_text(2000).replace("题：", f"题（{tag}）：").encode()

@@ -56,8 +56,8 @@ def main() -> None:
     from django.core.management import call_command
     from django_q.conf import Conf
 
-    from exams.formats import gift
-    from exams.importing import import_questions
+    from exams.bank.formats import gift
+    from exams.bank.importing import import_questions
 
     # Search indexing is queued as a task after the import commits; measure the import.
     Conf.SYNC = False

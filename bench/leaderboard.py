@@ -84,7 +84,7 @@ def _time(label: str, viewer_label: str, call, calls: int) -> Timing:
 def bottom_learner(period: str = "month"):
     """A learner with a community and the fewest points this ``period`` (longest rank count)."""
     from learning.models import PointTotal, User
-    from learning.points import period_starts
+    from learning.points.ledger import period_starts
 
     row = (
         PointTotal.objects.filter(
@@ -102,8 +102,8 @@ def measure(viewer, calls: int = 100) -> list[Timing]:
     at the bottom of the month board and the one-query baseline."""
     from django.test.utils import override_settings
 
-    from learning.leaderboards import leaderboard
     from learning.models import User
+    from learning.points.leaderboards import leaderboard
 
     results = [
         _time(

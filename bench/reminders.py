@@ -40,8 +40,8 @@ def setup_django(folder: str) -> None:
 def populate(learners: int) -> None:
     from django.utils import timezone
 
+    from learning.accounts.organisations import get_or_create_path
     from learning.models import LearnerProfile, LedgerEntry, ReminderRule, User
-    from learning.organisations import get_or_create_path
 
     communities = [get_or_create_path("清河县", "城关镇", f"第{i}社区")[0] for i in range(20)]
     now = timezone.now()

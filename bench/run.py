@@ -114,10 +114,10 @@ def bench_context():
 
     from bench.endpoints import base_values
     from bench.harness import BenchContext
-    from learning.accounts import issue_token
+    from learning.accounts.services import issue_token
     from learning.load_data import PHONE_PREFIX
     from learning.models import User
-    from learning.sites import ensure_home_page
+    from learning.site.home_page import ensure_home_page
 
     ensure_home_page()
     learner = (
@@ -351,7 +351,7 @@ def main() -> int:
         *table([baseline, *rows]),
         "",
         "Ratio: the endpoint's throughput divided by the baseline's (a plain Django view with one "
-        "indexed query and a tiny template, `learning.benchmark`) on the same server, measured "
+        "indexed query and a tiny template, `learning.platform.benchmark`) on the same server, measured "
         "just before and just after the endpoint. Queries: SQL queries of one warm request, "
         "counted in-process.",
         "",

@@ -3,7 +3,7 @@
 Each block renders on a phone through its own template and serialises to clean JSON for the
 API (``get_api_representation``): rich text as expanded HTML, images and documents as URLs,
 and knowledge-check questions without their answer keys (those are given only after the
-learner answers, by :func:`courses.services.answer_check`).
+learner answers, by :func:`courses.study.checks.answer_check`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import expand_db_html
+from wagtailmedia.blocks import AbstractMediaChooserBlock
+from wagtailmedia.utils import format_audio_html, format_video_html
 
-from courses.choosers import question_chooser_viewset
+from courses.authoring.choosers import question_chooser_viewset
 
 #: Rendition of lesson images: wide enough for a phone held sideways, small enough for 4G.
 LESSON_IMAGE_SPEC = "max-960x720"
@@ -159,14 +161,27 @@ class DrillStepBlock(blocks.StructBlock):
 class DrillBlock(blocks.StructBlock):
     """A simulated drill (模拟演练): a situation unfolds step by step; each choice has feedback.
 
-    Without JavaScript every step is shown with its choices' feedback folded in ``<details>``;
-    with it, the learner walks through one step at a time.
+    On the lesson page the learner's own progress is shown (``courses/blocks/drill_live.html``,
+    recorded by ``courses.study.drills``): one step at a time, feedback only after choosing. This
+    block's own template, with every step's feedback, is for the editors' preview.
     """
 
     title = blocks.CharBlock(label=_("演练标题"), max_length=120)
     scenario = blocks.TextBlock(label=_("场景"))
     steps = blocks.ListBlock(DrillStepBlock(), label=_("步骤"), min_num=1)
     debrief = blocks.TextBlock(label=_("复盘小结"), required=False)
+
+    def get_api_representation(self, value, context=None):
+        """The situation and the choices' texts only: feedback and the recommended choices come
+        from ``POST /api/v1/lessons/{id}/drill`` once the learner has chosen at a step."""
+        return {
+            "title": value["title"],
+            "scenario": value["scenario"],
+            "steps": [
+                {"situation": step["situation"], "choices": [c["text"] for c in step["choices"]]}
+                for step in value["steps"]
+            ],
+        }
 
     class Meta:
         icon = "list-ol"
@@ -193,7 +208,7 @@ class KnowledgeCheckBlock(blocks.StructBlock):
 
         Deliberately without which options are right or the explanation.
         """
-        from courses.selectors import options_by_question
+        from courses.study.selectors import options_by_question
 
         chosen = [question for question in value["questions"] if question is not None]
         options = options_by_question([question.pk for question in chosen])
@@ -217,6 +232,54 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         return {"title": value["title"], "questions": self.question_items(value)}
 
 
+class RecordingChooserBlock(AbstractMediaChooserBlock):
+    """An audio or video recording from the media library (wagtailmedia)."""
+
+    def render_basic(self, value, context=None) -> str:
+        if not value:
+            return ""
+        return format_video_html(value) if value.type == "video" else format_audio_html(value)
+
+    def get_api_representation(self, value, context=None):
+        if value is None:
+            return None
+        return {
+            "id": value.pk,
+            "type": value.type,
+            "title": value.title,
+            "url": value.url,
+            "duration_seconds": value.duration,
+            "thumbnail_url": value.thumbnail.url if value.thumbnail else None,
+        }
+
+
+class InterviewBlock(blocks.StructBlock):
+    """A field interview (现场访谈): a recorded conversation with a community worker or
+    resident, played in the lesson, with its transcript and the points to take from it.
+
+    The transcript makes the lesson usable without sound (on a bus, in an office) and
+    searchable; the key points say what the lecturer wants remembered.
+    """
+
+    title = blocks.CharBlock(label=_("访谈标题"), max_length=120)
+    interviewee = blocks.CharBlock(
+        label=_("受访者"), max_length=120, help_text=_("例如：幸福里社区党委书记 张红")
+    )
+    recording = RecordingChooserBlock(
+        label=_("访谈录音或录像"), help_text=_("从媒体库选择音频或视频文件")
+    )
+    transcript = HtmlRichTextBlock(label=_("访谈实录"), features=["bold", "ol", "ul"])
+    key_points = blocks.ListBlock(
+        blocks.CharBlock(label=_("要点"), max_length=300), label=_("访谈要点"), min_num=1
+    )
+
+    class Meta:
+        icon = "media"
+        template = "courses/blocks/interview.html"
+        description = _("现场访谈：访谈录音或录像，附访谈实录和要点")
+        label = _("现场访谈")
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     rich_text = RichTextSection(label=_("正文"))
     image = CaptionedImageBlock()
@@ -226,6 +289,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     case_study = CaseStudyBlock()
     drill = DrillBlock()
     knowledge_check = KnowledgeCheckBlock()
+    interview = InterviewBlock()
 
 
 def knowledge_check_question_ids(body) -> list[int]:

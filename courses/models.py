@@ -9,19 +9,21 @@ remembers where they left off; ``LessonCompletion`` records a finished lesson an
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock, knowledge_check_question_ids
-from courses.segmentation import segmented
-from learning.page_cache import PublicPageCacheMixin
+from courses.search.segmentation import segmented
+from learning.platform.page_cache import PublicPageCacheMixin
 
 
 class Category(models.TextChoices):
@@ -66,7 +68,7 @@ class CourseIndexPage(PublicPageCacheMixin, Page):
         verbose_name_plural = _("课程中心")
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
+        from courses.study import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.catalogue_context(index=self, request=request))
@@ -147,7 +149,7 @@ class CoursePage(PublicPageCacheMixin, Page):
         verbose_name_plural = _("课程")
 
     def search_text(self) -> str:
-        """Title, subject, summary and objectives cut into words (see ``courses.segmentation``)."""
+        """Title, subject, summary and objectives cut into words (see ``courses.search.segmentation``)."""
         return segmented(self.title, self.subject, self.summary, self.objectives)
 
     def objective_list(self) -> list[str]:
@@ -158,7 +160,7 @@ class CoursePage(PublicPageCacheMixin, Page):
         return [link.lecturer for link in self.course_lecturers.all() if link.lecturer_id]
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
+        from courses.study import selectors
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
@@ -174,7 +176,7 @@ class CoursePage(PublicPageCacheMixin, Page):
 
     def learner_page_signature(self, request):
         """The learner's completed lessons and enrolment: all the page shows of them."""
-        from courses import selectors
+        from courses.study import selectors
 
         context = selectors.course_context(course=self, user=request.user, request=request)
         request.course_context = context
@@ -244,24 +246,47 @@ class LessonPage(PublicPageCacheMixin, Page):
         context.update(getattr(request, "lesson_context", None) or self._lesson_context(request))
         return context
 
-    def _lesson_context(self, request) -> dict:
-        from courses import selectors
+    def has_activities(self) -> bool:
+        """Whether the body has a knowledge check or a drill (read without a query)."""
+        return any(c["type"] in ("knowledge_check", "drill") for c in self.body.raw_data)
 
-        return selectors.lesson_context(
+    def _lesson_context(self, request) -> dict:
+        from courses.study import selectors
+        from courses.study.activities import outstanding_activities
+        from courses.study.drills import drill_states
+
+        context = selectors.lesson_context(
             lesson=self,
             user=request.user,
             course=getattr(request, "lesson_course", None),
             request=request,
             progress=getattr(request, "lesson_progress", None),
         )
+        context["drills"], context["outstanding"] = {}, []
+        if self.has_activities():
+            context["drills"] = drill_states(learner=request.user, lesson=self)
+            if request.user.is_authenticated and not context["completed"]:
+                context["outstanding"] = outstanding_activities(
+                    learner=request.user, lesson=self, course=context["course"]
+                )
+        return context
 
     def learner_page_signature(self, request):
-        """Whether the learner completed the lesson, and which knowledge checks they passed."""
+        """Whether the learner completed the lesson, which knowledge checks they passed, what
+        is still to do and the drill steps they chose."""
         context = request.lesson_context = self._lesson_context(request)
-        return (context["completed"], tuple(sorted(context["passed_question_ids"])))
+        return (
+            context["completed"],
+            tuple(sorted(context["passed_question_ids"])),
+            tuple(item.label for item in context["outstanding"]),
+            tuple(
+                (block_id, tuple(step.chosen for step in state.steps))
+                for block_id, state in sorted(context["drills"].items())
+            ),
+        )
 
     def serve(self, request, *args, **kwargs):
-        from courses import selectors, services
+        from courses.study import selectors, services
 
         if not getattr(request, "is_preview", False):
             course = selectors.live_course_of(self, request=request)
@@ -378,3 +403,116 @@ class CheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.question_id} {'✓' if self.passed else '✗'}"
+
+
+class DrillChoice(models.Model):
+    """The choice a learner made at one step of a lesson's drill (模拟演练).
+
+    The first choice at a step is the one scored, as in a real situation: the feedback and the
+    recommended course of action are shown only once it is made, and a second try at the same
+    step changes nothing (the unique constraint also keeps double taps to one row).
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drill_choices"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    #: The drill block's id in the lesson's body (a StreamField block id).
+    block_id = models.CharField(max_length=64)
+    step = models.PositiveSmallIntegerField(_("步骤"))
+    choice = models.PositiveSmallIntegerField(_("所选做法"))
+    recommended = models.BooleanField(_("是推荐做法"))
+    chosen_at = models.DateTimeField(_("选择时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("演练选择")
+        verbose_name_plural = _("演练选择")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson", "block_id", "step"], name="one_choice_per_drill_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.block_id}:{self.step}→{self.choice}"
+
+
+#: Exam levels a training track may target, with "none" for workers not sitting the exam.
+NOT_SITTING = "none"
+
+
+class TrainingTrack(ClusterableModel):
+    """A training track (培训方案) of the programme's 分级分层: the courses meant for workers of
+    some post types (正职/副职/一般工作人员, 岗位类别), a band of the 18-grade pay scale (等级)
+    and some exam levels (报考级别), as the roster records them.
+
+    A criterion left empty matches everyone; a learner's track is the most specific one that
+    matches them (``courses.tracks.selectors``), so a general track can sit beside narrower ones.
+    """
+
+    name = models.CharField(_("方案名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    post_types = models.JSONField(_("岗位类别"), default=list, blank=True)
+    grade_min = models.PositiveSmallIntegerField(
+        _("最低等级"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    grade_max = models.PositiveSmallIntegerField(
+        _("最高等级"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    exam_levels = models.JSONField(_("报考级别"), default=list, blank=True)
+    sort_order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("同样具体的方案中，数字小的优先。")
+    )
+
+    class Meta:
+        verbose_name = _("培训方案")
+        verbose_name_plural = _("培训方案")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.grade_min and self.grade_max and self.grade_min > self.grade_max:
+            raise ValidationError({"grade_max": _("最高等级不能低于最低等级。")})
+
+
+class TrackCourse(Orderable):
+    """A course of a training track, in the order the track takes them."""
+
+    track = ParentalKey(TrainingTrack, on_delete=models.CASCADE, related_name="track_courses")
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("课程"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("course")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("方案课程")
+        verbose_name_plural = _("方案课程")
+
+
+class DashboardSnapshot(models.Model):
+    """The organiser dashboard's figures for one scope, kept in the database (issue 21.3).
+
+    A prefecture-wide dashboard scans every learner's study rows; the figures are therefore
+    computed by a task (after the events that change them, debounced, and on a schedule:
+    ``courses.reports.snapshot``) and the page only reads this row and says when it was
+    computed (数据更新于 HH:MM). ``key`` names the scope and the training rule it was computed
+    for (``snapshot._key``); ``data`` is the figures, pickled as the cache would keep them.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        "learning.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    data = models.BinaryField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("统计快照")
+        verbose_name_plural = _("统计快照")
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,13 +3,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from courses import admin_reports, selectors
-from courses.admin_reports_panel import CoveragePanel, is_organiser
-from courses.admin_views import enrol_organisation_view
-from courses.admin_viewsets import enrolment_viewset
-from courses.choosers import question_chooser_viewset
-from learning.home_panels import HOOK as HOME_PANELS
-from learning.home_panels import HomePanel
+from courses.authoring.choosers import question_chooser_viewset
+from courses.reports import views as admin_reports
+from courses.reports.home_panel import CoveragePanel, is_organiser
+from courses.study import selectors
+from courses.study.admin import enrol_organisation_view, enrolment_viewset
+from courses.tracks import selectors as tracks
+from courses.tracks.admin import training_track_viewset
+from learning.site.home_panels import HOOK as HOME_PANELS
+from learning.site.home_panels import HomePanel, learner_profile
 
 
 @hooks.register("register_admin_viewset")
@@ -20,6 +22,11 @@ def register_question_chooser():
 @hooks.register("register_admin_viewset")
 def register_enrolment_viewset():
     return enrolment_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_training_track_viewset():
+    return training_track_viewset
 
 
 @hooks.register("lecturer_courses")
@@ -59,7 +66,7 @@ def register_report_urls():
             "reports/candidates/", admin_reports.candidates_view, name="courses_report_candidates"
         ),
         path(
-            "reports/learners/<int:user_id>/",
+            "reports/learners/<id:user_id>/",
             admin_reports.record_view,
             name="courses_report_record",
         ),
@@ -89,4 +96,15 @@ def continue_learning_home_panel(request):
         order=10,
         template="courses/panels/continue_learning.html",
         context={"enrolments": selectors.home_continue_learning(request.user)},
+    )
+
+
+@hooks.register(HOME_PANELS)
+def training_track_home_panel(request):
+    """The track meant for the learner (分级分层) and how far along it they are."""
+    found = tracks.learner_track(request.user, learner_profile(request))
+    if found is None or not found.total:
+        return None
+    return HomePanel(
+        order=8, template="courses/panels/training_track.html", context={"mine": found}
     )

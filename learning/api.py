@@ -6,6 +6,8 @@ them (DESIGN.md's dependency direction). Errors are always ``{"detail": "..."}``
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,8 +15,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from learning.accounts import user_for_token
-from learning.points import record_daily_login
+from learning.accounts.services import user_for_token
+from learning.platform.input_guard import JSONParser, UnsafeInput
+from learning.platform.rate_limit import RateLimited
+from learning.points.ledger import record_daily_login
 
 
 class BearerToken(HttpBearer):
@@ -41,6 +45,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerToken(), ActiveSession()],
     docs_url="/docs",
+    parser=JSONParser(),
 )
 
 
@@ -76,17 +81,33 @@ def on_forbidden(request, exc):
     return _error(request, str(exc) or _("没有权限。"), 403)
 
 
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc: RateLimited):
+    response = _error(request, exc.detail, 429, retry_after=exc.retry_after)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # Ninja answers 400 "Cannot parse request body" for any error of the body parser
+    # (learning.platform.input_guard.JSONParser); the cause says which, in the client's language.
+    cause = exc.__cause__
+    if exc.status_code == 400 and isinstance(cause, UnsafeInput):
+        return _error(request, str(cause), 400)
+    if exc.status_code == 400 and isinstance(cause, json.JSONDecodeError | UnicodeDecodeError):
+        return _error(request, _("请求内容不是有效的 JSON。"), 400)
     return _error(request, str(exc.message), exc.status_code)
 
 
-api.add_router("/", "learning.api_auth.router")
-api.add_router("/", "learning.api_me.router")
-api.add_router("/", "learning.api_points.router")
-api.add_router("/", "learning.api_reminders.router")
-api.add_router("/", "learning.api_sms.router")
+api.add_router("/", "learning.accounts.api.router")
+api.add_router("/", "learning.site.api.router")
+api.add_router("/", "learning.points.api.router")
+api.add_router("/", "learning.reminders.api.router")
+api.add_router("/", "learning.sms.api.router")
 api.add_router("/", "lecturers.api.router")
-api.add_router("/", "exams.api.router")
-api.add_router("/", "exams.api_attempts.router")
-api.add_router("/", "courses.api.router")
+api.add_router("/", "exams.practice.api.router")
+api.add_router("/", "exams.attempts.api.router")
+api.add_router("/", "exams.contests.api.router")
+api.add_router("/", "exams.readiness.api.router")
+api.add_router("/", "courses.study.api.router")

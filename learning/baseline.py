@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from learning.point_defaults import DEFAULT_RULES
-from learning.roles import ensure_roles
+from learning.accounts.roles import ensure_roles
+from learning.points.default_rules import DEFAULT_RULES
 
 
 def ensure_point_rules() -> None:

@@ -2,7 +2,7 @@
 
 Bulk inserts rather than the services: 100,000 learners must load in seconds. The rows are
 shaped as the services would write them (a valid treebeard tree, ledger keys built by
-:func:`learning.points.ledger_key`), so every page and report reads them like real data.
+:func:`learning.points.ledger.ledger_key`), so every page and report reads them like real data.
 Synthetic rows are recognisable: organisation codes start with ``LD``, phone numbers with
 ``1990``. Running again tops the learners up to the requested number and creates nothing twice (the
 tree is built once, sized for the first run; learners added later share its communities).
@@ -15,15 +15,18 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from learning.demo import GIVEN, SURNAMES, next_exam_date
+from learning.accounts.demo import GIVEN, SURNAMES, next_exam_date
 from learning.models import LearnerProfile, LedgerEntry, Organisation, PointAction, User
 from learning.models.profiles import ExamLevel, PostType
-from learning.point_defaults import DEFAULT_RULES
-from learning.points import bulk_writes, ledger_key
+from learning.platform import raw_sql
+from learning.points.default_rules import DEFAULT_RULES
+from learning.points.ledger import ledger_key
 
 CODE_PREFIX = "LD"
 PHONE_PREFIX = "1990"
@@ -49,7 +52,7 @@ def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
     existing = User.objects.filter(phone__startswith=PHONE_PREFIX).count()
     missing = learners - existing
     if missing <= 0:
-        _say(stdout, f"已有合成学员 {existing} 人，无需补充。")
+        _say(stdout, _("已有合成学员 %(count)s 人，无需补充。") % {"count": existing})
     else:
         communities = list(
             Organisation.objects.filter(
@@ -60,11 +63,20 @@ def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
         entries = _create_ledger(rng, users)
         _say(
             stdout,
-            f"合成机构 {len(communities)} 个社区，新增学员 {len(users)} 人、积分记录 {entries} 条。",
+            _(
+                "合成机构 %(communities)s 个社区，新增学员 %(learners)s 人、积分记录 %(entries)s 条。"
+            )
+            % {"communities": len(communities), "learners": len(users), "entries": entries},
         )
     certified = _certify(seed)
     if certified:
-        _say(stdout, f"合成持证学员新增 {certified} 人。")
+        _say(
+            stdout,
+            ngettext(
+                "合成持证学员新增 %(count)s 人。", "合成持证学员新增 %(count)s 人。", certified
+            )
+            % {"count": certified},
+        )
 
 
 def top_up_ledger(*, per_learner: int, seed: int, stdout=None, batch: int = 200_000) -> int:
@@ -77,14 +89,14 @@ def top_up_ledger(*, per_learner: int, seed: int, stdout=None, batch: int = 200_
     rerun continues). Keys are numbered from 0 per learner, so a learner with c entries gets
     ``load:c`` to ``load:{per_learner - 1}``: a rerun finds nothing missing and inserts
     nothing, and the unique key refuses a duplicate. Totals are not touched: the caller
-    rebuilds them (:func:`learning.points.rebuild_all_totals`). Returns the rows added.
+    rebuilds them (:func:`learning.points.ledger.rebuild_all_totals`). Returns the rows added.
     """
     rng = random.Random(seed + per_learner)  # noqa: S311 - synthetic data, reproducible by design
     have = _load_entries_per_learner()
     now = timezone.now()
     added = 0
     rows: list[tuple] = []
-    with bulk_writes():
+    with raw_sql.bulk_writes():
         for learner_id in (
             User.objects.filter(phone__startswith=PHONE_PREFIX)
             .order_by("pk")
@@ -105,12 +117,10 @@ def top_up_ledger(*, per_learner: int, seed: int, stdout=None, batch: int = 200_
                 )
             if len(rows) >= batch:
                 added += _write_ledger_rows(rows)
-                _say(stdout, f"  积分记录已写入 {added} 条 …")
+                _say(stdout, "  " + _("积分记录已写入 %(count)s 条 …") % {"count": added})
                 rows = []
         added += _write_ledger_rows(rows)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {LedgerEntry._meta.db_table}")
+    raw_sql.refresh_statistics(LedgerEntry)
     return added
 
 
@@ -128,23 +138,17 @@ _LEDGER_COLUMNS = ("learner_id", "action", "points", "key", "note", "created_at"
 
 
 def _write_ledger_rows(rows: list[tuple]) -> int:
-    """Insert ready tuples (``_LEDGER_COLUMNS``) in one transaction; returns how many."""
+    """Insert ready tuples (``_LEDGER_COLUMNS``) in one transaction; returns how many.
+
+    ``raw_sql.insert_rows`` (``COPY`` on PostgreSQL, many rows a statement elsewhere; its
+    docstring has the measurement against ``bulk_create``): millions of benchmark rows.
+    """
     if not rows:
         return 0
-    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in _LEDGER_COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            adapt = connection.ops.adapt_datetimefield_value
-            placeholders = ", ".join(["%s"] * len(_LEDGER_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                [(*row[:-1], adapt(row[-1])) for row in rows],
-            )
+    with transaction.atomic():
+        raw_sql.insert_rows(
+            LedgerEntry, [dict(zip(_LEDGER_COLUMNS, row, strict=True)) for row in rows]
+        )
     return len(rows)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learning import points
+from learning.points import ledger as points
 
 
 def award_daily_login(sender, request, user, **kwargs) -> None:

@@ -4,13 +4,15 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from learning import leaderboards
-from learning.admin_points import LedgerViewSet, PointRuleViewSet, ReadOnlyPolicy, adjustment_view
-from learning.admin_reminders import RemindersGroup, sms_report_view
-from learning.admin_viewsets import LearnerViewSet, OrganisationViewSet, roster_import_view
-from learning.home_panels import HOOK as HOME_PANELS
-from learning.home_panels import HomePanel
+from learning.accounts.admin import LearnerViewSet, OrganisationViewSet, roster_import_view
+from learning.accounts.scope import ReadOnlyPolicy, scope_of
 from learning.models import LedgerEntry
+from learning.points import leaderboards
+from learning.points.admin import LedgerViewSet, PointRuleViewSet, adjustment_view
+from learning.reminders.admin import RemindersGroup, SmsTroublePanel, sms_report_view
+from learning.site.daily_plan import daily_plan
+from learning.site.home_panels import HOOK as HOME_PANELS
+from learning.site.home_panels import HomePanel
 
 register_permission_policy(LedgerEntry, ReadOnlyPolicy(LedgerEntry))
 
@@ -65,6 +67,15 @@ def register_points_adjustment_menu_item():
 
 
 @hooks.register(HOME_PANELS)
+def today_home_panel(request):
+    return HomePanel(
+        order=5,
+        template="learning/panels/today.html",
+        context={"plan": daily_plan(request.user)},
+    )
+
+
+@hooks.register(HOME_PANELS)
 def points_home_panel(request):
     return HomePanel(
         order=40,
@@ -92,3 +103,11 @@ def register_sms_report_menu_item():
         order=235,
         permission="learning.view_smsmessage",
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_sms_trouble_panel(request, panels):
+    """Failed text messages, for everyone who may read the message log, in their scope."""
+    scope = scope_of(request)
+    if scope is not False and request.user.has_perm("learning.view_smsmessage"):
+        panels.append(SmsTroublePanel(scope))

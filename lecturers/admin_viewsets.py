@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django import forms
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,27 +21,26 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from learning.admin_viewsets import scope_of
+from learning.accounts.scope import (
+    ScopedModelViewSet,
+    any_target_within,
+    offer_organisations_in_scope,
+    scope_of,
+    scope_of_user,
+)
 from learning.models import Organisation
+from learning.platform.form_fields import optional_checkboxes
 from lecturers import selectors
 from lecturers.exports import roster_workbook
 from lecturers.models import LecturerPage, TrainingSession
 
 
 class TrainingSessionForm(WagtailAdminModelForm):
-    lecturers = forms.ModelMultipleChoiceField(
-        label=_("讲师"),
-        queryset=LecturerPage.objects.order_by("path"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    target_organisations = forms.ModelMultipleChoiceField(
-        label=_("面向机构"),
+    lecturers = optional_checkboxes(_("讲师"), queryset=LecturerPage.objects.order_by("path"))
+    target_organisations = optional_checkboxes(
+        _("面向机构"),
         queryset=Organisation.objects.order_by("path"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("留空表示面向全体学员；选择县市或街镇即包含其下所有社区。"),
     )
 
@@ -62,7 +60,7 @@ class TrainingSessionForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_organisations"].label_from_instance = lambda org: org.indented_name
+        offer_organisations_in_scope(self, "target_organisations")
 
     def clean(self):
         cleaned = super().clean()
@@ -108,16 +106,23 @@ class TrainingSessionInspectView(generic.InspectView):
         return get_object_or_404(visible_sessions(self.request.user), pk=self.pk)
 
 
-class TrainingSessionViewSet(ModelViewSet):
+class TrainingSessionViewSet(ScopedModelViewSet):
+    #: Organisers see sessions for the prefecture or their subtree and change only those
+    #: aimed within it.
+    scope_targets = "target_organisations"
+
+    def scope_queryset(self, queryset, scope, action, request):
+        """Lecturers (no organiser scope) keep the sessions they teach."""
+        if scope is False:
+            return queryset.filter(pk__in=visible_sessions(request.user).values("pk"))
+        return super().scope_queryset(queryset, scope, action, request)
+
     model = TrainingSession
+    form_class = TrainingSessionForm
     icon = "date"
     menu_label = _("线下培训")
     menu_order = 230
     add_to_admin_menu = True
-
-    def get_form_class(self, for_update=False):
-        return TrainingSessionForm
-
     index_view_class = TrainingSessionIndexView
     inspect_view_class = TrainingSessionInspectView
     search_fields = ["title", "venue"]
@@ -136,11 +141,13 @@ class TrainingSessionViewSet(ModelViewSet):
 
 
 def _roster(request, session_id: int):
-    session = get_object_or_404(TrainingSession, pk=session_id)
     scope = scope_of(request)
     if scope is False:
         # Not an organiser (e.g. an administrator without a scope row): everyone.
         scope = None
+    # Another street's session stays hidden: its check-in code would let anyone check in.
+    sessions = any_target_within(TrainingSession.objects.all(), "target_organisations", scope)
+    session = get_object_or_404(sessions, pk=session_id)
     return session, list(selectors.roster(session, scope=scope))
 
 
@@ -177,9 +184,9 @@ def roster_export_view(request, session_id: int):
 
 
 roster_urls = [
-    path("trainings/<int:session_id>/roster/", roster_view, name="training_roster"),
+    path("trainings/<id:session_id>/roster/", roster_view, name="training_roster"),
     path(
-        "trainings/<int:session_id>/roster/export/",
+        "trainings/<id:session_id>/roster/export/",
         roster_export_view,
         name="training_roster_export",
     ),
@@ -206,6 +213,10 @@ class UpcomingSessionsPanel(Component):
         own_page = LecturerPage.objects.filter(user=self.user).first()
         if not self.user.has_perm("lecturers.view_enrolment"):
             sessions = sessions.filter(lecturers=own_page) if own_page else sessions.none()
+        else:
+            scope = scope_of_user(self.user)
+            if scope is not False:
+                sessions = any_target_within(sessions, "target_organisations", scope)
         context.update(
             {
                 "sessions": sessions.order_by("starts_at")[:10],

@@ -8,9 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from wagtail.rich_text import expand_db_html
 
+from learning.platform.ids import Id
+from learning.platform.pagination import Pages
 from lecturers import selectors, services
 from lecturers.models import PHOTO_CARD, PHOTO_DETAIL, LecturerPage, TrainingSession
 
@@ -66,13 +68,13 @@ class LecturerOut(Schema):
         return obj.get_url(context["request"]) or ""
 
 
-class CourseOut(Schema):
+class TaughtCourseOut(Schema):
     id: int
     title: str
     url: str
 
 
-class NamedRef(Schema):
+class TrainingLecturerOut(Schema):
     id: int
     name: str
 
@@ -88,7 +90,7 @@ class TrainingOut(Schema):
     ends_at: datetime
     venue: str
     lecturer: str
-    lecturers: list[NamedRef]
+    lecturers: list[TrainingLecturerOut]
     capacity: int
     enrolled: int
     my_enrolment: bool
@@ -122,7 +124,7 @@ class TrainingOut(Schema):
 
 class LecturerDetailOut(LecturerOut):
     bio: str
-    courses: list[CourseOut]
+    courses: list[TaughtCourseOut]
     upcoming_sessions: list[TrainingOut]
 
     @staticmethod
@@ -138,7 +140,7 @@ class LecturerDetailOut(LecturerOut):
         return selectors.courses_taught(obj)
 
 
-class EnrolOut(Schema):
+class TrainingEnrolOut(Schema):
     enrolled: bool
     enrolled_count: int
 
@@ -157,14 +159,14 @@ def _raise(error: services.TrainingError):
 
 
 @router.get("/lecturers", response=list[LecturerOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_lecturers(request, type: str = "", q: str = "", expertise: str = ""):
     """The lecturer pool; ``type`` is a lecturer type code, ``q`` part of a name."""
     return selectors.live_lecturers(lecturer_type=type, expertise=expertise, q=q[:50])
 
 
 @router.get("/lecturers/{lecturer_id}", response=LecturerDetailOut)
-def lecturer_detail(request, lecturer_id: int):
+def lecturer_detail(request, lecturer_id: Id):
     """One lecturer with the biography, courses taught and upcoming sessions."""
     lecturer = selectors.live_lecturers().filter(pk=lecturer_id).first()
     if lecturer is None:
@@ -174,7 +176,7 @@ def lecturer_detail(request, lecturer_id: int):
 
 
 @router.get("/trainings", response=list[TrainingOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_trainings(request, include_past: bool = False):
     """Offline sessions open to me (upcoming unless ``include_past``), with my enrolment."""
     return selectors.sessions_for(request.auth, include_past=include_past)
@@ -184,8 +186,8 @@ def _session(training_id: int) -> TrainingSession:
     return get_object_or_404(TrainingSession, pk=training_id)
 
 
-@router.post("/trainings/{training_id}/enrol", response=EnrolOut)
-def enrol(request, training_id: int):
+@router.post("/trainings/{training_id}/enrol", response=TrainingEnrolOut)
+def enrol(request, training_id: Id):
     """Take a seat; enrolling again is harmless. 409 when full or already started."""
     session = _session(training_id)
     try:
@@ -195,8 +197,8 @@ def enrol(request, training_id: int):
     return {"enrolled": True, "enrolled_count": session.enrolments.count()}
 
 
-@router.post("/trainings/{training_id}/cancel", response=EnrolOut)
-def cancel(request, training_id: int):
+@router.post("/trainings/{training_id}/cancel", response=TrainingEnrolOut)
+def cancel(request, training_id: Id):
     """Give the seat back (before the session starts)."""
     session = _session(training_id)
     try:
@@ -207,7 +209,7 @@ def cancel(request, training_id: int):
 
 
 @router.post("/trainings/{training_id}/check-in", response=CheckInOut)
-def check_in(request, training_id: int, payload: CheckInIn):
+def check_in(request, training_id: Id, payload: CheckInIn):
     """Check in with the code shown at the session: 400 wrong code, 409 outside its time."""
     session = _session(training_id)
     try:

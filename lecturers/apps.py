@@ -11,7 +11,7 @@ class LecturersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from learning import page_cache
+        from learning.platform import page_cache
 
         from . import signals  # noqa: F401  (connects the page signals)
         from .roles import grant_lecturer_roles

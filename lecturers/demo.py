@@ -10,16 +10,18 @@ from datetime import datetime, time, timedelta
 
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from learning.models import HomePage, LearnerProfile, Organisation, User
+from learning.sms.delivery import send_due
 from lecturers import services
 from lecturers.models import LecturerPage, LecturerType, TrainingSession
 from lecturers.portraits import portrait_png
 from lecturers.tasks import make_photo_renditions
 
 T = LecturerType
-#: The demo lecturer account of learning.demo (API.md's demo accounts), linked to 陈静's page.
+#: The demo lecturer account of learning.accounts.demo (API.md's demo accounts), linked to 陈静's page.
 LECTURER_ACCOUNT_PHONE = "13800000003"
 DEMO_LEARNER_PHONE = "13800000001"
 
@@ -373,13 +375,18 @@ def _sessions(pages: dict[str, LecturerPage]) -> None:
             enrolled.append(learner)
         if days < 0:
             # Most of those enrolled came and checked in ten minutes after the start.
+            # Their 签到通知 went out then, not weeks late from the first worker sweep.
+            checked_in_at = session.starts_at + timedelta(minutes=10)
+            keys = []
             for learner in enrolled[: len(enrolled) * 4 // 5]:
                 services.check_in(
                     session=session,
                     learner=learner,
                     code=session.check_in_code,
-                    now=session.starts_at + timedelta(minutes=10),
+                    now=checked_in_at,
                 )
+                keys.append(f"checkin:{session.pk}:{learner.pk}")
+            send_due(keys=keys, now=checked_in_at)
 
 
 def load(*, stdout=None) -> None:
@@ -389,7 +396,13 @@ def load(*, stdout=None) -> None:
     _sessions(pages)
     if stdout is not None:
         stdout.write(
-            f"讲师 {LecturerPage.objects.count()} 位（/lecturers/），"
-            f"线下培训 {TrainingSession.objects.count()} 场（/trainings/），"
-            f"学员 {LearnerProfile.objects.count()} 人可报名"
+            _(
+                "讲师 %(lecturers)s 位（/lecturers/），线下培训 %(sessions)s 场（/trainings/），"
+                "学员 %(learners)s 人可报名"
+            )
+            % {
+                "lecturers": LecturerPage.objects.count(),
+                "sessions": TrainingSession.objects.count(),
+                "learners": LearnerProfile.objects.count(),
+            }
         )

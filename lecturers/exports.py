@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from learning.phone import mask_phone
+from learning.accounts.phone import mask_phone
 from lecturers.models import Enrolment, TrainingSession
 
 

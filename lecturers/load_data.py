@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from learning.load_data import CODE_PREFIX, PHONE_PREFIX
 from learning.models import LearnerProfile, Organisation
-from learning.sites import ensure_home_page
+from learning.site.home_page import ensure_home_page
 from lecturers import services
 from lecturers.models import Enrolment, LecturerPage, LecturerType, TrainingSession
 from lecturers.portraits import portrait_png
@@ -66,10 +67,16 @@ def generate(*, learners: int, seed: int, stdout=None, **options) -> None:
         )
         created += 1
     if stdout is not None:
-        stdout.write(f"压测讲师新增 {created} 位（共 {LECTURERS} 位）。")
+        stdout.write(
+            _("压测讲师新增 %(created)s 位（共 %(total)s 位）。")
+            % {"created": created, "total": LECTURERS}
+        )
     sessions, seats = _sessions(random.Random(seed + 3))  # noqa: S311 - synthetic data
     if stdout is not None and sessions:
-        stdout.write(f"合成线下培训 {sessions} 场，报名 {seats} 人次。")
+        stdout.write(
+            _("合成线下培训 %(sessions)s 场，报名 %(seats)s 人次。")
+            % {"sessions": sessions, "seats": seats}
+        )
 
 
 #: Offline sessions for the organisers' attendance report: one a week over the last

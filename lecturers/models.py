@@ -25,7 +25,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from learning.models import Organisation
-from learning.page_cache import PublicPageCacheMixin
+from learning.platform.page_cache import PublicPageCacheMixin
 
 #: Rendition specs of lecturer photos: directory card, detail page, API thumbnail.
 PHOTO_CARD = "fill-240x240"

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
-from learning.roles import LECTURERS, ORGANISERS
+from learning.accounts.roles import LECTURERS, ORGANISERS
 from lecturers.workflows import ensure_moderation_workflow
 
 ORGANISER_PAGE_PERMISSIONS = ("add", "change", "publish", "delete")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from learning.points import local_day_start
+from learning.points.ledger import local_day_start
 from lecturers.models import Enrolment
 
 

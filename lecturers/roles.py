@@ -1,6 +1,6 @@
 """What organisers (组织者) and lecturers (讲师) may do with this app's models and images.
 
-Run from ``post_migrate`` (see ``learning.roles``); page-level rights are granted per page in
+Run from ``post_migrate`` (see ``learning.accounts.roles``); page-level rights are granted per page in
 :mod:`lecturers.permissions` when the pages are created.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from learning.roles import LECTURERS, ORGANISERS, grant
+from learning.accounts.roles import LECTURERS, ORGANISERS, grant
 
 ORGANISER_PERMISSIONS = [
     "lecturers.add_trainingsession",

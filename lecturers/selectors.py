@@ -12,8 +12,8 @@ from taggit.models import Tag
 from wagtail import hooks
 from wagtail.images import get_image_model
 
+from learning.accounts.selectors import learner_profile
 from learning.models import Organisation, User
-from learning.selectors import learner_profile
 from lecturers.models import (
     PHOTO_SPECS,
     Enrolment,

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
-from learning.models import PointAction, User
-from learning.points import award
+from learning.models import NoticeKind, PointAction, User
+from learning.points.ledger import award
+from learning.sms.delivery import queue
 from lecturers import selectors
 from lecturers.models import Enrolment, LecturerIndexPage, LecturerPage, TrainingSession
 
@@ -131,6 +132,16 @@ def check_in(
         note=session.title,
         now=now,
     )
+    if first_time:
+        # The 培训签到通知 text (its template: learning.sms.text); once per learner and session.
+        queue(
+            phone=learner.phone,
+            key=f"checkin:{session.pk}:{learner.pk}",
+            kind=NoticeKind.CHECKIN_NOTICE,
+            context={"name": learner.name, "session_title": session.title, "points": points},
+            learner=learner,
+            now=now,
+        )
     return CheckInResult(enrolment=enrolment, points_awarded=points, first_time=first_time)
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from learning.task_queue import enqueue
+from learning.platform.task_queue import enqueue
 from lecturers.models import LecturerIndexPage, LecturerPage
 from lecturers.permissions import set_up_lecturer_index, set_up_lecturer_page
 

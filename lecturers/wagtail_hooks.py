@@ -1,7 +1,7 @@
 from wagtail import hooks
 
-from learning.home_panels import HOOK as HOME_PANELS
-from learning.home_panels import HomePanel
+from learning.site.home_panels import HOOK as HOME_PANELS
+from learning.site.home_panels import HomePanel
 from lecturers import selectors
 from lecturers.admin_viewsets import TrainingSessionViewSet, UpcomingSessionsPanel, roster_urls
 

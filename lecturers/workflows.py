@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
-from learning.roles import ORGANISERS
+from learning.accounts.roles import ORGANISERS
 
 WORKFLOW_NAME = "讲师内容审核"
 TASK_NAME = "组织者审核"

@@ -7,11 +7,12 @@ import itertools
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
-from learning import process_memo
+from learning.accounts.organisations import get_or_create_path
 from learning.models import LearnerProfile, Organisation, User
-from learning.organisations import get_or_create_path
-from learning.sites import ensure_home_page
+from learning.platform import process_memo
+from learning.site.home_page import ensure_home_page
 
 PASSWORD = "correct-horse-9"
 _phones = itertools.count(1)
@@ -25,10 +26,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
+    """Each test starts as a fresh process would: empty caches and no active language (a
+    request with Accept-Language: en leaves English active on its thread, and a management
+    command run later in the same worker would then print English)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     process_memo.clear_all()
+    translation.deactivate()
     yield
+    translation.deactivate()
     cache.clear()
     process_memo.clear_all()
 
@@ -62,8 +68,8 @@ def learner(make_learner) -> User:
 
 @pytest.fixture
 def token_for():
-    from learning.accounts import issue_token
-    from learning.points import record_daily_login
+    from learning.accounts.services import issue_token
+    from learning.points.ledger import record_daily_login
 
     def make(user: User) -> dict[str, str]:
         """Headers of a client that has already made today's first request (and so got
@@ -175,7 +181,7 @@ def bank(db):
 @pytest.fixture
 def make_question(bank):
     """Create a question: ``make_question("single", options=[("甲", True), ("乙", False)])``."""
-    from exams.services import create_question, true_false_options
+    from exams.bank.services import create_question, true_false_options
 
     def make(kind: str = "single", *, options=None, stem: str = "<p>题干</p>", **fields):
         defaults = {

@@ -27,10 +27,10 @@ from django.utils import timezone
 
 from courses.models import LessonCompletion
 from exams.models import Attempt, AttemptQuestion, PracticeAnswer, Question
-from learning import leaderboards
-from learning.leaderboards import RankedOrganisation
 from learning.models import Organisation, PointPeriod, PointTotal
-from learning.points import period_starts
+from learning.points import leaderboards
+from learning.points.leaderboards import RankedOrganisation
+from learning.points.ledger import period_starts
 from lecturers.models import Enrolment as SessionEnrolment
 
 WEEKS = 12
@@ -353,7 +353,7 @@ def organisation_ranking(
     organisation: Organisation | None, *, now: datetime | None = None
 ) -> list[RankedOrganisation]:
     """The children of ``organisation`` with their prefecture-wide rank among their level by
-    this month's average points per member (``learning.leaderboards``, cached)."""
+    this month's average points per member (``learning.points.leaderboards``, cached)."""
     depth = organisation.depth + 1 if organisation else 1
     level = {1: "county", 2: "street", 3: "community"}.get(depth)
     if level is None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from learning.phone import mask_phone
+from learning.accounts.phone import mask_phone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,8 +1,17 @@
 """Models of the question bank and practice, one module per topic, re-exported here."""
 
 from .attempts import Attempt, AttemptQuestion
-from .papers import BlueprintRule, Paper, PaperQuestion
-from .practice import DailySet, DailySetItem, Favourite, PracticeAnswer, WrongAnswer
+from .calendar import ExamSlot, ExamYear
+from .contests import ContestRegistration
+from .papers import BlueprintRule, Paper, PaperQuestion, PaperVariant
+from .practice import (
+    DailySet,
+    DailySetItem,
+    Favourite,
+    PracticeAnswer,
+    PracticeSession,
+    WrongAnswer,
+)
 from .questions import (
     CHOICE_TYPES,
     OPTION_KEYS,
@@ -16,6 +25,7 @@ from .questions import (
     Subject,
     option_errors,
 )
+from .readiness import ItemCalibration, LearnerReadiness
 
 __all__ = [
     "CHOICE_TYPES",
@@ -23,14 +33,21 @@ __all__ = [
     "Attempt",
     "AttemptQuestion",
     "BlueprintRule",
+    "ContestRegistration",
     "Paper",
     "PaperQuestion",
+    "PaperVariant",
     "DailySet",
+    "ExamSlot",
+    "ExamYear",
     "DailySetItem",
     "Favourite",
+    "ItemCalibration",
+    "LearnerReadiness",
     "Level",
     "Option",
     "PracticeAnswer",
+    "PracticeSession",
     "Question",
     "QuestionBank",
     "QuestionKnowledgePoint",

@@ -92,7 +92,14 @@ class AttemptQuestion(models.Model):
         Attempt, on_delete=models.CASCADE, related_name="items", db_index=False
     )
     position = models.PositiveSmallIntegerField()
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: a start writes 80 rows, and an index by question puts each of them
+    # on another page of it (on SQLite half of a start's INSERT: 2.1 against 1.0 ms of CPU,
+    # bench/RESULTS.md "Session 7: start"). The readers by question go through the
+    # learner's attempts and the (attempt, question) constraint (the review policy), or the
+    # partial index of graded rows (statistics); deleting a question scans the table.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Protected through ``question``: the version frozen here is always one of this row's own
     # question, which cannot be deleted while the row exists, and versions are deleted only
     # with their question. Neither an index nor a database constraint, then: every submit

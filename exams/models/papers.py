@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -95,6 +96,16 @@ class Paper(ClusterableModel):
         _("面向报考级别"), default=list, blank=True, help_text=_("不选表示不限报考级别。")
     )
     is_published = models.BooleanField(_("已发布"), default=False)
+    #: 模考大赛: opens for its whole audience at ``opens_at`` (one announced minute), for
+    #: registered learners only, and ranks everyone at ``closes_at`` (see exams.contests.services).
+    is_contest = models.BooleanField(
+        _("模考大赛"),
+        default=False,
+        help_text=_("在统一的开考时间向面向对象开放，需先报名；考试关闭后公布排名。"),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("报名截止时间"), null=True, blank=True, help_text=_("留空表示开考时截止报名。")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -110,6 +121,17 @@ class Paper(ClusterableModel):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("关闭时间必须晚于开放时间。")})
+        if self.is_contest:
+            if not self.opens_at:
+                raise ValidationError({"opens_at": _("模考大赛必须设定开考时间。")})
+            if not self.closes_at:
+                # One sitting for everyone: the contest closes when the opening minute's
+                # candidates run out of time.
+                self.closes_at = self.opens_at + timedelta(minutes=self.time_limit_minutes)
+            if self.registration_closes_at and self.registration_closes_at > self.closes_at:
+                raise ValidationError(
+                    {"registration_closes_at": _("报名截止时间不能晚于考试关闭时间。")}
+                )
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -222,3 +244,33 @@ class BlueprintRule(Orderable):
         super().clean()
         if any(weight <= 0 for weight in self.chapter_weights().values()):
             raise ValidationError({"chapters": _("章节权重必须是正数，例如“第一章=2”。")})
+
+
+class PaperVariant(models.Model):
+    """A drawing of the paper made ahead of the exam (issue 21: fast start).
+
+    Drawing 80 questions from a bank per start reads the whole pool and every question's
+    content; at a province's opening minute that is the bottleneck. A few variants are drawn
+    when the paper is published or its rules change (``exams.papers.variants``) and a start copies
+    one: ``items`` lists ``[question id, version id, score, skeleton]`` in paper order (the
+    skeleton is the option keys, all a start needs to shuffle them, and the version's
+    fingerprint, which names the questions' JSON kept by the workers, exams.attempts.shown_json). ``rules_key`` is the hash
+    of what the drawing depends on, so variants of changed rules are never used.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="variants")
+    rules_key = models.CharField(max_length=64)
+    number = models.PositiveSmallIntegerField()
+    items = models.JSONField(default=list)
+    max_score = models.DecimalField(max_digits=6, decimal_places=1, default=0)
+    prepared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "rules_key", "number"], name="unique_paper_variant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} variant {self.number}"

@@ -1,4 +1,5 @@
-"""Practice (练习): answers, the wrong-answer book (错题本), favourites (收藏), daily sets (每日一练)."""
+"""Practice (练习): answers, the wrong-answer book (错题本), favourites (收藏), daily sets (每日一练)
+and practice sessions (一组练习)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,18 @@ class PracticeAnswer(models.Model):
     correct = models.BooleanField(_("正确"))
     local_date = models.DateField(_("日期"))
     answered_at = models.DateTimeField(_("作答时间"), default=timezone.now)
+    #: The practice session (一组练习) the answer was given in, if any: its summary is read
+    #: from these rows. Not indexed: a session's answers are read through the
+    #: (learner, question) index, which every such read names.
+    session = models.ForeignKey(
+        "PracticeSession",
+        verbose_name=_("练习组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("练习记录")
@@ -145,3 +158,46 @@ class DailySetItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.daily_set_id} #{self.position}"
+
+
+class PracticeSession(models.Model):
+    """One run through a fixed list of questions, one per screen, ending in a summary.
+
+    The list is frozen when the session starts (``question_ids``), so a reload shows the same
+    questions in the same order; the answers given in it point back to it
+    (``PracticeAnswer.session``) and everything the summary says is derived from them.
+    """
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("每日一练")
+        CHAPTER = "chapter", _("章节练习")
+        WRONG_BOOK = "wrong_book", _("错题重做")
+        RETRY = "retry", _("重做错题")
+        FAVOURITE = "favourite", _("收藏练习")
+        SMART = "smart", _("智能练习")
+        DUE = "due", _("今日待复习")
+        EXTRA = "extra", _("加练一组")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    #: The mode its answers are recorded in (``PracticeAnswer.Mode``): it decides points and
+    #: whether they count towards the day's 每日一练.
+    mode = models.CharField(_("方式"), max_length=12, choices=PracticeAnswer.Mode.choices)
+    #: The scope it was drawn from; blank where the kind has none.
+    subject = models.CharField(_("科目"), max_length=16, blank=True)
+    level = models.CharField(_("级别"), max_length=16, blank=True)
+    chapter = models.CharField(_("章节"), max_length=100, blank=True)
+    knowledge_point = models.CharField(_("知识点"), max_length=100, blank=True)
+    question_ids = models.JSONField(_("题目"))
+    local_date = models.DateField(_("日期"))
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("练习组")
+        verbose_name_plural = _("练习组")
+        indexes = [models.Index(fields=["learner", "local_date", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.kind} {self.local_date}"

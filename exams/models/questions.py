@@ -18,6 +18,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from learning.platform.html_safety import clean_rich_text
+
 
 class QuestionType(models.TextChoices):
     SINGLE = "single", _("单选题")
@@ -133,6 +135,11 @@ class Question(index.Indexed, ClusterableModel):
     is_outdated = models.BooleanField(
         _("已过时"), default=False, help_text=_("所依据的法规政策已修订，暂停用于练习和组卷。")
     )
+    exam_only = models.BooleanField(
+        _("仅用于组卷"),
+        default=False,
+        help_text=_("只用于模拟考试组卷：不进入练习，也不在练习或课程中显示答案。"),
+    )
     score = models.DecimalField(_("默认分值"), max_digits=5, decimal_places=1, default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +180,16 @@ class Question(index.Indexed, ClusterableModel):
     @property
     def is_choice(self) -> bool:
         return self.type in CHOICE_TYPES
+
+    def save(self, *args, **kwargs):
+        self.sanitise()
+        super().save(*args, **kwargs)
+
+    def sanitise(self) -> None:
+        """Scripts and event handlers out of the rich text (learning.platform.html_safety); importers
+        that ``bulk_create`` call it themselves."""
+        for name in ("stem", "explanation", "model_answer"):
+            setattr(self, name, clean_rich_text(getattr(self, name)))
 
     def clean(self) -> None:
         super().clean()
@@ -253,7 +270,7 @@ class QuestionVersion(models.Model):
     """An immutable snapshot of a question as a learner saw it (stem, options, answer, 解析).
 
     Answers and attempts point here, never at the live :class:`Question`, so an author's later
-    edit never regrades the past. ``exams.questions.current_version`` creates one lazily when
+    edit never regrades the past. ``exams.bank.versions.current_version`` creates one lazily when
     the live question differs from its newest snapshot.
     """
 

@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ContentVersion(models.Model):
-    """A counter bumped by every change to what public pages show (see learning.page_cache).
+    """A counter bumped by every change to what public pages show (see learning.platform.page_cache).
 
     It lives in the database, not the cache, so that a change made on one web node invalidates
     the cached pages of every node at once, whatever the cache backend (a per-process LocMemCache
-    included): reading it is one primary-key query.
+    included): reading it is one primary-key query. Changes to who may see what (groups,
+    permissions, organisers' scopes: ``learning.accounts.access``, Wagtail's page and
+    collection permissions: ``learning.platform.admin_page_cache``) bump it too.
     """
 
     version = models.BigIntegerField(_("版本"), default=0)

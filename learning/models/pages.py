@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from learning.page_cache import PublicPageCacheMixin
+from learning.platform.page_cache import PublicPageCacheMixin
 
 
 class HomePage(PublicPageCacheMixin, Page):
@@ -21,7 +21,7 @@ class HomePage(PublicPageCacheMixin, Page):
         verbose_name = _("首页")
 
     def get_context(self, request, *args, **kwargs):
-        from learning.home_panels import panels_for
+        from learning.site.home_panels import panels_for
 
         context = super().get_context(request, *args, **kwargs)
         context["panels"] = panels_for(request) if request.user.is_authenticated else []

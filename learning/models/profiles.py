@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .organisations import Organisation
@@ -76,6 +76,31 @@ class LearnerProfile(models.Model):
         return str(self.user)
 
 
+class OrganiserQuerySet(models.QuerySet):
+    """Bulk writes of organisers invalidate the kept scopes as saves do
+    (``learning.accounts.access``), in the same transaction: a scope changed by ``update``
+    applies at the next request."""
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            return _scopes_changed(super().update(**kwargs))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        with transaction.atomic(using=self.db):
+            return _scopes_changed(super().bulk_update(objs, fields, batch_size=batch_size))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            return _scopes_changed(super().bulk_create(objs, *args, **kwargs))
+
+
+def _scopes_changed(result):
+    from learning.accounts import access
+
+    access.changed()
+    return result
+
+
 class Organiser(models.Model):
     """An organiser's scope: the subtree of organisations whose learners they manage.
 
@@ -94,6 +119,8 @@ class Organiser(models.Model):
         on_delete=models.PROTECT,
         help_text=_("留空表示全市范围。"),
     )
+
+    objects = OrganiserQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("组织者")

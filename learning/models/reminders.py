@@ -21,6 +21,19 @@ class ReminderKind(models.TextChoices):
     SESSION_TOMORROW = "session_tomorrow", _("明日线下培训")
     EXAM_COUNTDOWN = "exam_countdown", _("考试倒计时")
     WEEKLY_RANK = "weekly_rank", _("每周排名")
+    CONTEST = "contest", _("模考大赛开考提醒")
+
+
+class NoticeKind(models.TextChoices):
+    """Messages that are not reminders: sent at once when something happens."""
+
+    CHECKIN_NOTICE = "checkin_notice", _("培训签到通知")
+    LOGIN_CODE = "login_code", _("登录验证码")
+    RESET_CODE = "reset_code", _("重置密码验证码")
+
+
+#: Every kind of text message, each with its own template.
+MESSAGE_KINDS = [*ReminderKind.choices, *NoticeKind.choices]
 
 
 def default_quiet_start() -> time:
@@ -41,14 +54,39 @@ def validate_countdown_days(value: str) -> None:
 
 
 class MessageTemplate(models.Model):
-    """The text of one reminder kind, with ``{placeholders}``; organisers edit it.
+    """The text of one message kind, with ``{placeholders}``, and its approved provider codes.
+
+    Chinese carriers deliver application texts only as a template approved in advance (模板)
+    under an approved signature (签名): the provider is sent the template's code and the
+    values of its variables, never free text. ``body`` is what organisers edit and what the
+    console, locmem and outbox backends render; the same body, written in each provider's
+    variable syntax, is what is submitted for approval, and the code the provider gives back
+    is entered here. A kind without a code for the active provider is not sent.
 
     The signature 【社工学堂】 and the opt-out line 回T退订 are added by the code, so no
     template can leave them out (and both count towards the message's length).
     """
 
-    kind = models.CharField(_("提醒类型"), max_length=32, choices=ReminderKind.choices, unique=True)
+    kind = models.CharField(_("短信类型"), max_length=32, choices=MESSAGE_KINDS, unique=True)
     body = models.TextField(_("短信正文"))
+    aliyun_code = models.CharField(
+        _("阿里云模板编号"),
+        max_length=40,
+        blank=True,
+        help_text=_("阿里云短信控制台审核通过后的模板 CODE，例如 SMS_123456789。"),
+    )
+    tencent_code = models.CharField(
+        _("腾讯云模板 ID"),
+        max_length=40,
+        blank=True,
+        help_text=_("腾讯云短信控制台审核通过后的正文模板 ID，例如 1234567。"),
+    )
+    sign_name = models.CharField(
+        _("短信签名"),
+        max_length=20,
+        blank=True,
+        help_text=_("已审核通过的签名，不含【】；留空使用部署设置 SMS_SIGN_NAME。"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -58,6 +96,10 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def code_for(self, provider: str) -> str:
+        """The approved template code at ``provider`` (``aliyun`` or ``tencent``), or ""."""
+        return {"aliyun": self.aliyun_code, "tencent": self.tencent_code}.get(provider, "")
 
 
 class ReminderRule(models.Model):

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from learning.phone import mask_phone, normalise_phone, validate_phone
+from learning.accounts.phone import mask_phone, normalise_phone, validate_phone
 
 
 class PhoneUserManager(UserManager):
@@ -13,7 +14,13 @@ class PhoneUserManager(UserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        return self.get(phone=normalise_phone(username))
+        """The user of any spelling of the number; no such user for what is no number at
+        all (so a log-in with it is a wrong password, not an error)."""
+        try:
+            phone = normalise_phone(username)
+        except ValidationError:
+            raise self.model.DoesNotExist from None
+        return self.get(phone=phone)
 
     def _create_user(self, phone, email, password, **extra_fields):
         user = self.model(phone=normalise_phone(phone), email=email or "", **extra_fields)

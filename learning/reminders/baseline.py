@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learning.roles import ORGANISERS, grant
+from learning.accounts.roles import ORGANISERS, grant
 
 ORGANISER_PERMISSIONS = [
     "learning.view_reminderrule",

@@ -1,14 +1,17 @@
-"""Demo reminders: the organisers' usual rules and a few messages already sent to the demo
-learner, so the message log and report have something to show. Idempotent (rules are found
-by name, messages by their idempotency key)."""
+"""Demo reminders: the organisers' usual rules, placeholder provider template codes and a few
+messages already sent to the demo learner, so the message log and report have something to
+show. Idempotent (rules are found by name, messages by their idempotency key, codes are
+only filled in where blank)."""
 
 from __future__ import annotations
 
 from datetime import time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from learning.models import ReminderKind, ReminderRule, User
+from learning.models import MessageTemplate, ReminderKind, ReminderRule, User
+from learning.reminders.baseline import ensure_templates
 from learning.sms.delivery import queue, send_due
 from learning.sms.text import DEFAULT_TEMPLATES
 
@@ -29,14 +32,29 @@ RULES = [
 ]
 
 #: Messages the demo learner received over the last days: kind, days ago, placeholders.
+#: No exam countdown among them: one sent "30 days before" a sitting half a year away would
+#: tell the organiser something false about the rule.
 HISTORY = [
     (ReminderKind.DAILY_PRACTICE, 3, {}),
     (ReminderKind.INACTIVITY, 2, {"days": 7}),
-    (ReminderKind.EXAM_COUNTDOWN, 1, {"exam_date": "2027年6月13日", "days_left": 30}),
+    (ReminderKind.DAILY_PRACTICE, 1, {}),
 ]
 
 
+def placeholder_codes() -> None:
+    """Every template gets a made-up code for both providers, so the demo can send through
+    ``aliyun`` or ``tencent`` against a fake provider. A real deployment enters the codes
+    its provider approved instead (docs/deploy.md)."""
+    ensure_templates()
+    for number, kind in enumerate(sorted(DEFAULT_TEMPLATES), start=1):
+        template = MessageTemplate.objects.get(kind=kind)
+        template.aliyun_code = template.aliyun_code or f"SMS_4900{number:05d}"
+        template.tencent_code = template.tencent_code or f"{1900000 + number}"
+        template.save(update_fields=["aliyun_code", "tencent_code", "updated_at"])
+
+
 def load(*, stdout=None) -> None:
+    placeholder_codes()
     rules = {}
     for name, kind, send_time, extra in RULES:
         rules[kind], _created = ReminderRule.objects.get_or_create(
@@ -48,7 +66,7 @@ def load(*, stdout=None) -> None:
     for kind, days_ago, context in HISTORY:
         moment = timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0)
         moment -= timedelta(days=days_ago)
-        key = f"demo:{kind}:{learner.pk}"
+        key = f"demo:{kind}:{days_ago}:{learner.pk}"
         queue(
             phone=learner.phone,
             body=DEFAULT_TEMPLATES[kind],
@@ -61,4 +79,8 @@ def load(*, stdout=None) -> None:
         )
         send_due(keys=[key], now=moment)
     if stdout is not None:
-        stdout.write(f"  提醒规则 {len(rules)} 条，演示短信 {len(HISTORY)} 条")
+        stdout.write(
+            "  "
+            + _("提醒规则 %(rules)s 条，演示短信 %(messages)s 条")
+            % {"rules": len(rules), "messages": len(HISTORY)}
+        )

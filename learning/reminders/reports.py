@@ -50,3 +50,13 @@ def delivery_report(scope: Organisation | None, *, days: int = 14) -> list[dict]
             if row["status"] in statuses:
                 line[column] += row["n"]
     return sorted(table.values(), key=lambda line: (-line["day"].toordinal(), line["rule"]))
+
+
+def recent_failures(scope: Organisation | None, *, days: int = 7, limit: int = 5) -> dict:
+    """Messages that failed for good in the last ``days`` days: how many, and the latest few.
+
+    What organisers must see so that a text that never arrived is not lost silently.
+    """
+    since = timezone.now() - timedelta(days=days)
+    failed = messages_in(scope).filter(status=SmsStatus.FAILED, failed_at__gte=since)
+    return {"count": failed.count(), "latest": list(failed.order_by("-failed_at")[:limit])}

@@ -5,7 +5,7 @@ queries per rule whatever the number of learners). Kinds whose data lives in app
 core (mock exams in ``exams``, offline sessions in ``lecturers``) come from providers named
 by dotted path in ``settings.REMINDER_SOURCES``::
 
-    REMINDER_SOURCES = {"paper_opening": "exams.reminders.papers_opening_soon", ...}
+    REMINDER_SOURCES = {"paper_opening": "exams.papers.reminders.papers_opening_soon", ...}
 
 A provider is ``fn(now: datetime) -> Iterable[tuple[int, dict, str]]`` yielding
 (learner user id, placeholder context, period key); the core never imports those apps.
@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from learning.exam_calendar import calendar_day
 from learning.models import (
     LearnerProfile,
     LedgerEntry,
@@ -32,7 +33,7 @@ from learning.models import (
     ReminderKind,
     ReminderRule,
 )
-from learning.points import local_day_start
+from learning.points.ledger import local_day_start
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +99,27 @@ def _daily_practice(rule: ReminderRule, now: datetime, learners: QuerySet) -> It
 
 
 def _exam_countdown(rule: ReminderRule, now: datetime, learners: QuerySet) -> Iterator[Candidate]:
-    """Learners whose exam date is exactly one of the countdown steps away."""
+    """Learners whose exam day is exactly one of the countdown steps away.
+
+    The exam day is the one on the learner's profile while it is ahead, otherwise the exam
+    calendar's next day for their level (learning.exam_calendar), so a roster without dates
+    still gets its countdown.
+    """
     today = timezone.localtime(now).date()
     steps = {today + timedelta(days=days): days for days in rule.countdown_list}
-    rows = learners.filter(exam_date__in=list(steps)).values_list(
-        "user_id", "user__name", "exam_date"
+    rows = list(
+        learners.filter(exam_date__in=list(steps)).values_list("user_id", "user__name", "exam_date")
     )
+    undated = learners.filter(Q(exam_date__isnull=True) | Q(exam_date__lt=today))
+    for level in undated.exclude(exam_level="").values_list("exam_level", flat=True).distinct():
+        found = calendar_day(level, today=today)
+        if found is not None and found[0] in steps:
+            rows += [
+                (user_id, name, found[0])
+                for user_id, name in undated.filter(exam_level=level).values_list(
+                    "user_id", "user__name"
+                )
+            ]
     for user_id, name, exam_date in rows:
         days_left = steps[exam_date]
         yield Candidate(

@@ -2,7 +2,7 @@
 
 Everything that shapes performance stays as in production (DEBUG off, persistent database
 connections, WhiteNoise manifest static files, Redis when ``REDIS_URL`` is set); only what needs
-HTTPS or a real secret is relaxed, and the plain baseline view is mounted (learning.benchmark).
+HTTPS or a real secret is relaxed, and the plain baseline view is mounted (learning.platform.benchmark).
 """
 
 import os

@@ -24,7 +24,7 @@ if os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}  # noqa: F405
 # pytest-django knows SQLite only by Django's own ENGINE path; other SQLite backends get a
 # file "test_<database path>_gwN" per xdist worker unless the test database is named.
-if DATABASES["default"]["ENGINE"] == "learning.db.sqlite_writer_queue":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "learning.platform.db.sqlite_writer_queue":  # noqa: F405
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 

@@ -42,7 +42,7 @@ def test_course_list_filters_by_category_level_and_query(client, auth, make_cour
 
 
 def test_course_detail_lists_lessons_with_completion(client, auth, learner, make_course):
-    from courses.services import complete_lesson
+    from courses.study.services import complete_lesson
 
     course = make_course(lessons=3)
     first = lessons_of(course)[0]
@@ -161,7 +161,7 @@ def test_course_list_gives_a_cover_url(client, auth, make_course, make_image):
 
 
 def test_course_list_shows_my_progress_enrolment_and_completion(client, auth, learner, make_course):
-    from courses.services import complete_lesson, enrol
+    from courses.study.services import complete_lesson, enrol
 
     started, finished, other = (make_course(f"课程{n}", lessons=4) for n in range(3))
     enrol(learner=learner, course=started)
@@ -200,10 +200,10 @@ def test_course_list_pages_like_every_api_list(client, auth, make_course):
 def test_course_list_bytes_are_the_schema_validated_answer(
     client, auth, learner, make_course, make_lecturer, make_image
 ):
-    """The list is written as ready JSON (learning.api_json): its bytes must be what ninja
+    """The list is written as ready JSON (learning.platform.ready_json): its bytes must be what ninja
     writes for the same data validated through the declared schema."""
-    from courses.api import PagedCourseOut
-    from courses.services import complete_lesson
+    from courses.study.api import PagedCourseOut
+    from courses.study.services import complete_lesson
     from learning.api import api
 
     course = make_course('社区"矛盾"调解\\实务', lessons=3, cover=make_image("封面"))

@@ -6,7 +6,7 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CoursePage, LessonPage
-from learning import roles
+from learning.accounts import roles
 from learning.models import Organiser, User
 from tests.conftest import PASSWORD
 
@@ -169,7 +169,7 @@ def test_lecturers_cannot_enrol_organisations(client, lecturer):
 
 
 def test_organisers_list_enrolments_with_masked_phones(client, organiser, make_course, learner):
-    from courses.services import enrol
+    from courses.study.services import enrol
 
     enrol(learner=learner, course=make_course("社区矛盾调解实务"))
     client.force_login(organiser)
@@ -184,8 +184,8 @@ def test_street_organisers_see_and_enrol_only_their_subtree(
     client, make_course, make_learner, community
 ):
     from courses.models import Enrolment
-    from courses.services import enrol
-    from learning.organisations import get_or_create_path
+    from courses.study.services import enrol
+    from learning.accounts.organisations import get_or_create_path
 
     elsewhere, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
     course = make_course()

@@ -86,11 +86,21 @@ def test_every_block_renders_on_the_lesson_page(client, rich_lesson):
         assert text in html, text
 
 
-def test_drill_works_without_javascript(client, rich_lesson):
+def test_drill_works_without_javascript_and_hides_feedback_until_chosen(
+    client, learner, rich_lesson
+):
+    client.force_login(learner)
     html = client.get(rich_lesson.url).text
-    # Every choice's feedback is in the page, folded in <details>.
-    assert "<summary>等到下午再打</summary>" in html
-    assert "可能延误救助。" in html
+    assert "等到下午再打" in html and "可能延误救助。" not in html and "及时、就近。" not in html
+    block_id = next(block.id for block in rich_lesson.body if block.block_type == "drill")
+    response = client.post(
+        f"/learn/lessons/{rich_lesson.pk}/drill/",
+        {"block_id": block_id, "step": "1", "choice": "1"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"#drill-{block_id}-1")
+    html = client.get(rich_lesson.url).text
+    assert "可能延误救助。" in html and "及时、就近。" in html  # mine, and the recommended one
+    assert "演练得分：0/1" in html
 
 
 def test_blocks_serialise_to_type_and_clean_value(client, rich_lesson, learner, token_for):
@@ -103,7 +113,9 @@ def test_blocks_serialise_to_type_and_clean_value(client, rich_lesson, learner, 
     assert by_type["attachment"]["document"]["title"] == "调解协议书模板"
     assert by_type["key_points"]["points"] == ["先倾听", "再协商"]
     assert by_type["case_study"]["analysis"] == "<p>先分别倾听，再组织<b>面对面协商</b>。</p>"
-    assert by_type["drill"]["steps"][0]["choices"][0]["recommended"] is True
+    # The choices' texts only: the feedback and the recommended one come after choosing.
+    assert by_type["drill"]["steps"][0]["choices"] == ["立即联系楼栋长上门查看", "等到下午再打"]
+    assert "及时、就近。" not in str(body)
     question = by_type["knowledge_check"]["questions"][0]
     assert set(question) == {"id", "type", "type_label", "stem", "options"}
 
@@ -129,7 +141,7 @@ def test_every_block_has_icon_template_and_description():
 
 
 def test_lesson_body_text_is_searchable(rich_lesson):
-    from courses.search import site_search
+    from courses.search.selectors import site_search
 
     assert rich_lesson.pk in [hit.page.pk for hit in site_search("漏水")]
 
@@ -146,7 +158,7 @@ def test_answering_a_check_without_javascript_redirects_with_feedback(client, le
 
 
 def test_a_passed_check_question_is_marked_on_the_lesson_page(client, learner, rich_lesson):
-    from courses.checks import answer_check
+    from courses.study.checks import answer_check
 
     question_id = rich_lesson.check_question_ids()[0]
     client.force_login(learner)

@@ -3,8 +3,8 @@ import threading
 import pytest
 from django.db import close_old_connections
 
-from courses import selectors, services
 from courses.models import Enrolment, LessonCompletion, LessonPage
+from courses.study import selectors, services
 from learning.models import LedgerEntry, PointAction, User
 
 
@@ -106,7 +106,7 @@ def test_visiting_a_lesson_does_not_enrol(client, learner, make_course):
 
 
 def test_organiser_enrols_a_whole_street(make_learner, make_course, community):
-    from learning.organisations import get_or_create_path
+    from learning.accounts.organisations import get_or_create_path
 
     neighbour, _ = get_or_create_path("清河县", "城关镇", "文昌社区")
     elsewhere, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
@@ -149,27 +149,36 @@ def test_two_concurrent_last_lesson_requests_complete_the_course_once(learner, m
 
 
 def test_course_requiring_checks_waits_for_them_to_be_passed(learner, make_checked_lesson):
-    from courses.checks import answer_check
+    from courses.study.checks import answer_check
 
     lesson = make_checked_lesson(requires_passing_checks=True, completion_points=8)
     question_id = lesson.check_question_ids()[0]
-    result = services.complete_lesson(learner=learner, lesson=lesson)
-    assert (result.course_completed, result.points_awarded) == (False, 2)
+    with pytest.raises(services.LessonIncomplete, match="未答对"):
+        services.complete_lesson(learner=learner, lesson=lesson)
     wrong = answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="B")
     assert not wrong.course_completed
-    right = answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="A")
-    assert right.course_completed and right.points_awarded >= 8
+    with pytest.raises(services.LessonIncomplete):
+        services.complete_lesson(learner=learner, lesson=lesson)
+    answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="A")
+    result = services.complete_lesson(learner=learner, lesson=lesson)
+    assert result.course_completed and result.points_awarded == 2 + 8
     assert LedgerEntry.objects.filter(action=PointAction.COURSE_COMPLETED).count() == 1
 
 
-def test_checks_do_not_hold_back_a_course_that_does_not_require_them(learner, make_checked_lesson):
+def test_a_check_must_be_answered_even_where_passing_is_not_required(learner, make_checked_lesson):
+    from courses.study.checks import answer_check
+
     lesson = make_checked_lesson()
+    with pytest.raises(services.LessonIncomplete, match="未作答"):
+        services.complete_lesson(learner=learner, lesson=lesson)
+    question_id = lesson.check_question_ids()[0]
+    answer_check(learner=learner, lesson=lesson, question_id=question_id, answer="B")
     assert services.complete_lesson(learner=learner, lesson=lesson).course_completed
 
 
 def test_a_passed_check_stays_passed_after_a_wrong_answer(learner, make_checked_lesson):
-    from courses.checks import answer_check
     from courses.models import CheckResult
+    from courses.study.checks import answer_check
 
     lesson = make_checked_lesson()
     question_id = lesson.check_question_ids()[0]
@@ -189,15 +198,15 @@ def test_continue_moves_past_a_finished_last_lesson(learner, make_course):
 
 def test_learner_progress_reads_what_the_orm_reads(learner, make_learner, make_checked_lesson):
     """The hand-written read behind the course and lesson pages agrees with the models."""
-    from courses.checks import answer_check
     from courses.models import CheckResult
+    from courses.study.checks import answer_check
 
     first = make_checked_lesson(questions=None)
     course = services.course_of(first)
     second = course.add_child(instance=LessonPage(title="第二课", slug="second"))
     question_id = first.check_question_ids()[0]
-    services.complete_lesson(learner=learner, lesson=first)
     answer_check(learner=learner, lesson=first, question_id=question_id, answer="A")
+    services.complete_lesson(learner=learner, lesson=first)
     services.record_visit(learner=learner, lesson=second)
     other = make_learner(name="王芳")
     services.complete_lesson(learner=other, lesson=second)

@@ -32,7 +32,7 @@ def test_catalogue_queries_do_not_grow_with_courses(
 def test_course_page_with_30_lessons_runs_constant_queries(
     client, learner, make_course, django_assert_max_num_queries, settings
 ):
-    from courses.services import complete_lesson, enrol
+    from courses.study.services import complete_lesson, enrol
 
     settings.PAGE_CACHE_SECONDS = 0  # the render itself (tests/web/test_page_cache.py: copies)
 

@@ -3,11 +3,15 @@
 from django.core.management import call_command
 
 from learning.models import Organisation, User
+from tests.exams.bank_fixture import install_demo_bank
 
 REPORTS = "/admin/reports/"
 
 
-def test_demo_organiser_sees_data_in_every_section(client, db, make_question):
+def test_demo_organiser_sees_data_in_every_section(
+    client, db, make_question, monkeypatch, tmp_path
+):
+    install_demo_bank(monkeypatch, tmp_path, chapters=12)
     make_question("single", subject="practice", stem="<p>调解邻里纠纷时首先应当</p>")
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     client.force_login(User.objects.get(phone="13800000002"))  # the organiser of API.md
@@ -32,10 +36,10 @@ def test_demo_organiser_sees_data_in_every_section(client, db, make_question):
 
 
 def test_demo_report_study_is_loaded_once(db, make_question):
-    from courses import demo_reports
     from courses.models import LessonCompletion
+    from courses.reports import demo as demo_reports
     from exams.models import PracticeAnswer
-    from learning import demo as learning_demo
+    from learning.accounts import demo as learning_demo
 
     make_question("single", chapter="社会工作概述", knowledge_points=["助人自助"])
     learning_demo.load()

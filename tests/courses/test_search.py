@@ -1,8 +1,8 @@
 """Chinese search: words inside titles and lesson bodies are found (SQLite and PostgreSQL)."""
 
 from courses.models import LessonPage
-from courses.search import site_search
-from courses.segmentation import query_words, segmented
+from courses.search.segmentation import query_words, segmented
+from courses.search.selectors import site_search
 
 
 def titles(hits):

@@ -76,8 +76,23 @@ def page(request, browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.viewport_name = request.param
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations"
+
+
+def watch_csp(page) -> list[str]:
+    """Every Content-Security-Policy violation the page reports: a journey that passes with
+    one has a page that works only because the browser has not yet enforced the policy."""
+    violations: list[str] = []
+
+    def seen(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", seen)
+    return violations
 
 
 @pytest.fixture

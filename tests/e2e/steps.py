@@ -40,3 +40,16 @@ def unlabelled_fields(page) -> list[str]:
                           && !el.getAttribute("aria-labelledby"))
             .map(el => el.name || el.id || el.outerHTML.slice(0, 60))"""
     )
+
+
+def small_tap_targets(page, selector: str, *, minimum: int = 44) -> list[str]:
+    """Visible elements matching ``selector`` smaller than ``minimum`` CSS pixels either way
+    (the apps' and WCAG's 44x44 tap target)."""
+    return page.evaluate(
+        """([selector, minimum]) => [...document.querySelectorAll(selector)]
+            .filter(el => el.offsetParent !== null || el.getClientRects().length)
+            .map(el => [el, el.getBoundingClientRect()])
+            .filter(([el, box]) => box.width > 0 && (box.width < minimum || box.height < minimum))
+            .map(([el, box]) => `${el.outerHTML.slice(0, 60)} ${Math.round(box.width)}x${Math.round(box.height)}`)""",
+        [selector, minimum],
+    )

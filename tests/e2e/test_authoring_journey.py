@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from courses.models import CoursePage
-from learning import roles
+from learning.accounts import roles
 from learning.models import User
 from tests.conftest import PASSWORD
 from tests.e2e.steps import log_in

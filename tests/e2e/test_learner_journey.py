@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from learning.points import award
+from learning.points.ledger import award
 from tests.e2e.steps import horizontal_overflow, log_in, unlabelled_fields
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
@@ -21,6 +21,22 @@ def rival(make_learner):
     return rival
 
 
+def go(page, section: str, *, tab: str | None = None) -> None:
+    """Open a section from whichever navigation the screen shows: the header's 主导航 on a
+    wide screen, the bottom tab bar (底部导航) on a phone, where sections outside the five
+    tabs (积分排名) are reached from 我的."""
+    main = page.get_by_role("navigation", name="主导航")
+    if main.is_visible():
+        main.get_by_role("link", name=section).click()
+        return
+    tabs = page.get_by_role("navigation", name="底部导航")
+    if tab is None:
+        tabs.get_by_role("link", name="我的").click()
+        page.locator("main").get_by_role("link", name=re.compile(section)).first.click()
+    else:
+        tabs.get_by_role("link", name=tab).click()
+
+
 def test_a_learners_day(page, shot, transactional_db, home_page, learner, rival, make_course):
     make_course("社区走访技巧", lessons=1, lesson_text="入户走访前先了解居民的基本情况。")
     fixed_paper(
@@ -33,7 +49,7 @@ def test_a_learners_day(page, shot, transactional_db, home_page, learner, rival,
     expect(page.locator("#panel-points").locator("..")).to_contain_text("第2名")
     shot("home")
 
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="课程").click()
+    go(page, "课程", tab="课程")
     page.get_by_role("link", name="社区走访技巧").first.click()
     page.get_by_role("button", name="加入学习").click()
     page.get_by_role("link", name=re.compile("社区走访技巧（1）")).first.click()
@@ -44,31 +60,33 @@ def test_a_learners_day(page, shot, transactional_db, home_page, learner, rival,
     expect(page.locator(".done-note")).to_contain_text("课程已学完！获得 12 积分")
     shot("lesson-completed")
 
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="练习").click()
+    go(page, "练习", tab="练习")
     page.goto("/practice/daily/")
-    page.locator(".question-list a").first.click()
+    expect(page.locator(".progress-count")).to_contain_text("1/")
     page.locator(".option").first.click()
     page.get_by_role("button", name="提交答案").click()
     expect(page.get_by_role("status")).to_contain_text("正确答案")
     shot("daily-answered")
 
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="模拟考试").click()
+    go(page, "模拟考试", tab="考试")
     page.get_by_role("button", name="开始作答").click()
     # The exam script (deferred) must be listening before the first answer is chosen.
     expect(page).to_have_url(re.compile("/exams/attempts/"))
     page.wait_for_load_state("load")
     page.locator("#q1 .option").first.click()
     expect(page.locator("#save-status")).to_contain_text("已自动保存")
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="交卷").click()
-    expect(page.get_by_text(re.compile("得分"))).to_be_visible()
+    page.get_by_role("button", name="确认交卷").click()
+    expect(page.locator(".result .score")).to_contain_text("得分")
+    page.get_by_role("link", name="逐题解析").click()
     expect(page.get_by_text("社会工作的首要使命是什么？")).to_be_visible()
     shot("exam-review")
+    page.get_by_role("link", name="返回成绩").click()
 
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="积分排名").click()
+    go(page, "积分排名")
     expect(page.locator(".my-rank")).to_contain_text("第 1 名")
     shot("leaderboard")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的").click()
+    go(page, "我的", tab="我的")
     shot("my-learning")
     page.get_by_role("link", name=re.compile("积分明细")).click()
     expect(page.locator("main")).to_contain_text("完成课时")

@@ -1,5 +1,6 @@
-"""A learner studies a lesson on a phone: walks a drill, answers a knowledge check inline and
-completes the lesson with the explicit button (reading to the end alone completes nothing)."""
+"""A learner studies a lesson on a phone: chooses at each step of a drill (feedback only after
+choosing, then a score), answers a knowledge check inline and completes the lesson with the
+explicit button, offered only once both are done."""
 
 import pytest
 from playwright.sync_api import expect
@@ -52,16 +53,25 @@ def test_learner_walks_a_drill_answers_a_check_and_completes_the_lesson(
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name=lesson.title)).to_be_visible()
-    # The drill shows one step at a time; choosing opens the feedback and offers the next step.
+    # The drill shows one step at a time, and no feedback before the learner chooses.
     second_step = page.get_by_text("噪音停止后第二天做什么？")
     expect(second_step).to_be_hidden()
-    expect(page.get_by_role("button", name="下一步")).to_have_count(0)
-    page.get_by_text("先稳住情绪").click()
+    expect(page.get_by_text("先处理情绪。")).to_be_hidden()
+    # Nothing to complete yet: the lesson's end lists the drill and the check instead.
+    expect(page.locator(".outstanding")).to_contain_text("模拟演练")
+    expect(page.get_by_role("button", name="完成本课时")).to_have_count(0)
+    page.get_by_text("让他找物业").click()
+    page.get_by_role("button", name="就这样做").click()
+    # My choice's feedback and the recommended one, then the next step.
+    expect(page.get_by_text("推诿会激化矛盾。")).to_be_visible()
     expect(page.get_by_text("先处理情绪。")).to_be_visible()
-    shot("drill-feedback")
-    page.get_by_role("button", name="下一步").click()
     expect(second_step).to_be_visible()
-    expect(page.get_by_text("一稳情绪，二快联系。")).to_be_hidden()
+    shot("drill-feedback")
+    page.get_by_text("分别回访两户").click()
+    page.get_by_role("button", name="就这样做").click()
+    expect(page.get_by_text("演练得分：1/2")).to_be_visible()
+    expect(page.get_by_text("一稳情绪，二快联系。")).to_be_visible()
+    shot("drill-scored")
     # The knowledge check answers inline, without leaving the page.
     page.get_by_label("A. 助人自助").check()
     page.get_by_role("button", name="提交答案").click()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from exams.models import Question
-from learning import roles
+from learning.accounts import roles
 from learning.models import User
 
 
@@ -149,7 +149,7 @@ def test_learners_cannot_author(client, learner):
 def test_editing_an_answered_question_in_the_admin_keeps_the_old_version(
     client, lecturer, learner, bank
 ):
-    from exams.practice import record_answer
+    from exams.practice.services import record_answer
 
     client.force_login(lecturer)
     data = form_data(bank, "single", [("A", "助人自助", True), ("B", "维护秩序", False)])

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from exams.formats import gift
+from exams.bank.formats import gift
 from exams.models import Question, QuestionBank
 
 FEATURES = r"""// 社会工作综合能力 第一章

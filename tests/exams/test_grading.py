@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from exams.grading import InvalidAnswer, MultipleChoiceRule, grade
+from exams.bank.grading import InvalidAnswer, MultipleChoiceRule, grade
+from exams.bank.services import true_false_options
+from exams.bank.versions import current_version, snapshot_of
 from exams.models import QuestionType
-from exams.questions import current_version, snapshot_of
-from exams.services import true_false_options
 
 
 def test_single_choice_needs_exactly_one_right_option(make_question):

@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from exams.attempts import start_attempt, submit_attempt
+from exams.attempts.services import start_attempt, submit_attempt
 from exams.models import Paper
-from learning import roles
+from learning.accounts import roles
 from learning.models import Organiser, User
 from tests.exams.mock_helpers import choice_question, essay_question, fixed_paper
 
@@ -126,7 +126,7 @@ def test_statistics_page_and_xlsx_export(client, organiser, finished_paper):
 
 
 def test_street_organiser_sees_only_their_learners(client, finished_paper, community):
-    from learning.organisations import get_or_create_path
+    from learning.accounts.organisations import get_or_create_path
 
     elsewhere, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
     user = staff("13800000009", roles.ORGANISERS)

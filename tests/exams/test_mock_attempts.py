@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from exams.attempts import finalise_overdue, start_attempt, submit_attempt
+from exams.attempts.services import finalise_overdue, start_attempt, submit_attempt
 from exams.models import Attempt, Option, Paper
 from tests.exams.mock_helpers import choice_question, fixed_paper, put_json
 
@@ -74,7 +74,7 @@ PAPER_KEYS = [
 
 
 def test_papers_aimed_at_another_organisation_or_level_are_not_listed(api, paper, make_learner):
-    from learning.organisations import get_or_create_path
+    from learning.accounts.organisations import get_or_create_path
 
     other, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
     paper.target_organisations.add(other)

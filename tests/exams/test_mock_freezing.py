@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from exams.attempts import start_attempt, submit_attempt
+from exams.attempts.services import start_attempt, submit_attempt
 from exams.models import BlueprintRule, Option, Paper
-from exams.papers import PaperUnavailable, apply_real_exam_preset, spread_over_chapters
+from exams.papers.services import PaperUnavailable, apply_real_exam_preset, spread_over_chapters
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
 
@@ -50,7 +50,7 @@ def test_shown_keys_are_relabelled_and_graded_against_the_original(shuffled_pape
     item = attempt.items.first()
     right = Option.objects.get(question=item.question, is_correct=True)
     shown_key = "ABCD"[item.option_order.index(right.key)]
-    from exams.attempts import save_answers
+    from exams.attempts.services import save_answers
 
     save_answers(attempt=attempt, answers={str(item.question_id): shown_key}, now=timezone.now())
     item.refresh_from_db()

@@ -7,7 +7,7 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
-from exams.attempts import start_attempt, submit_attempt
+from exams.attempts.services import start_attempt, submit_attempt
 from exams.models import Attempt, Paper
 from tests.exams.mock_helpers import case_analysis, choice_question, fixed_paper, put_json
 
@@ -117,7 +117,7 @@ def test_parallel_submits_grade_once_and_agree(learner):
     attempt, _ = start_attempt(paper=paper, learner=learner, now=timezone.now())
     attempt.items.update(answer=["A"])
     results, barrier = [], threading.Barrier(8)
-    from exams import attempts as service
+    from exams.attempts import services as service
 
     graded = []
     original = service.grade_item
@@ -153,7 +153,7 @@ def test_parallel_submits_grade_once_and_agree(learner):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_autosave_racing_the_submit_is_either_graded_or_refused(make_learner):
-    from exams.attempts import AttemptClosed, save_answers
+    from exams.attempts.services import AttemptClosed, save_answers
 
     paper = fixed_paper([choice_question(stem=f"第{i}题", right="B") for i in range(5)])
     for _round in range(6):
@@ -192,7 +192,7 @@ def test_an_answer_saved_while_the_submit_waits_for_its_lock_is_graded(learner, 
     """SQLite grades before taking its write lock: answers saved in between count."""
     from django.db import connection
 
-    from exams import attempts as service
+    from exams.attempts import services as service
 
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL reads the answers under the lock (the racing test covers it)")
@@ -323,12 +323,12 @@ def test_a_submit_writes_grades_and_result_in_one_statement_on_postgresql(
 
 
 # The reload of an attempt before its review writes cached JSON of its questions with the
-# learner's answers and flags spliced in (exams.api_attempts.attempt_json); without it the
+# learner's answers and flags spliced in (exams.attempts.api.attempt_json); without it the
 # view returns the payload for the schema to validate and the renderer to write.
 
 
 def reload_both_ways(client, headers, attempt_id, monkeypatch) -> tuple:
-    from exams import api_attempts
+    from exams.attempts import api as api_attempts
 
     url = f"/api/v1/attempts/{attempt_id}"
     fast = client.get(url, **headers)

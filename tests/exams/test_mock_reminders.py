@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from exams.attempts import start_attempt
+from exams.attempts.services import start_attempt
 from exams.models import Paper
-from exams.reminders import papers_closing_soon, papers_opening_soon
-from learning.organisations import get_or_create_path
+from exams.papers.reminders import papers_closing_soon, papers_opening_soon
+from learning.accounts.organisations import get_or_create_path
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -24,9 +24,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from exams.attempts import start_attempt, submit_attempt
-from exams.statistics import paper_statistics, statistics_workbook
-from learning.organisations import get_or_create_path
+from exams.attempts.services import start_attempt, submit_attempt
+from exams.papers.statistics import paper_statistics, statistics_workbook
+from learning.accounts.organisations import get_or_create_path
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
 ANSWERS = [
@@ -97,3 +97,36 @@ def test_xlsx_export_has_the_same_numbers(stats):
     assert items[0][:7] == ("题号", "题目", "题型", "分值", "作答", "难度系数", "区分度")
     assert items[2][5:7] == (0.5625, 1)
     assert list(book["概览"].iter_rows(values_only=True))[3] == ("及格率", 0.75)
+
+
+def test_calibrated_difficulty_and_discrimination_beside_the_classical_indices(
+    make_learner, community
+):
+    from exams.models import ItemCalibration
+
+    q1 = choice_question(stem="第一题", right="A")
+    q2 = choice_question(stem="第二题", right="B")
+    paper = fixed_paper([q1, q2])
+    learner = make_learner(organisation=community)
+    attempt, _ = start_attempt(paper=paper, learner=learner, now=timezone.now())
+    submit_attempt(attempt_id=attempt.pk, now=timezone.now())
+    ItemCalibration.objects.create(
+        question=q1, difficulty=0.734, discrimination=1.26, answers=240, fitted_at=timezone.now()
+    )
+    by_id = {q.question_id: q for q in paper_statistics(paper).questions}
+    first, second = by_id[q1.pk], by_id[q2.pk]
+    assert (first.calibrated_difficulty, first.calibrated_discrimination) == (0.73, 1.26)
+    assert first.calibrated_answers == 240
+    assert second.calibrated_difficulty is None  # not calibrated yet: the prior, not shown
+    sheet = load_workbook(BytesIO(_saved(statistics_workbook(paper_statistics(paper)))))["题目分析"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("标定难度")
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(row[column] for row in rows if row[column] is not None) == [0.73]
+    assert [row[column + 1] for row in rows if row[column] is not None] == [1.26]
+
+
+def _saved(book) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,7 +1,5 @@
 """Practice pages work without JavaScript: a form POST, then the same page with feedback."""
 
-import re
-
 import pytest
 
 from exams.models import Favourite, PracticeAnswer, QuestionType, WrongAnswer
@@ -81,16 +79,16 @@ def test_next_question_stays_in_the_chapter(logged_in, make_question):
     assert f"/practice/q/{third.pk}/?mode=chapter" in html
 
 
-def test_daily_page_keeps_its_set_and_marks_answers(
+def test_daily_link_leads_into_the_days_session_and_keeps_its_set(
     logged_in, make_question, django_assert_max_num_queries
 ):
     for _ in range(12):
         make_question("single")
-    links = re.compile(r'href="/practice/q/(\d+)/\?mode=daily"')
-    first = links.findall(logged_in.get("/practice/daily/").content.decode())
+    first = logged_in.get("/practice/daily/", follow=True).redirect_chain[-1][0]
+    again = logged_in.get("/practice/start/daily/", follow=True)
+    assert again.redirect_chain[-1][0] == first
     with django_assert_max_num_queries(12):
-        again = links.findall(logged_in.get("/practice/daily/").content.decode())
-    assert len(first) == 10 and first == again
+        assert "1</strong>/10" in logged_in.get(first).content.decode()
 
 
 def test_wrong_book_page_lists_and_removes(

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import close_old_connections
 
+from exams.bank.versions import current_version, practice_question, snapshot_of
 from exams.models import DailySet, PracticeAnswer, Question, QuestionVersion, WrongAnswer
-from exams.practice import DAILY_SET_SIZE, daily_set, record_answer, remove_wrong_answer
-from exams.questions import current_version, practice_question, snapshot_of
+from exams.practice.services import DAILY_SET_SIZE, daily_set, record_answer, remove_wrong_answer
 from learning.models import LedgerEntry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -288,15 +288,16 @@ def test_deleting_a_practised_question_removes_its_practice_history(learner, mak
 def test_an_answer_that_earns_nothing_is_one_statement_on_postgresql(
     learner, make_question, django_assert_num_queries
 ):
-    """No transaction (BEGIN and COMMIT were two of five round trips): the points read,
-    then the answer and its wrong-book update in one statement."""
+    """No transaction (BEGIN and COMMIT were two of five round trips): the review policy's
+    read, sent in one round trip with the points read when points may be due (each counts as
+    a statement here), then the answer and its wrong-book update in one statement."""
     question = make_question("single")
     answer(learner, question, "B")
     answer(learner, question, "A", DAY_ONE + timedelta(hours=1))  # earns the day's points
     version = current_version(question)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         answer(learner, question, "A", DAY_ONE + timedelta(hours=2), version=version)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         answer(learner, question, "B", DAY_ONE + timedelta(hours=3), version=version)
     entry = WrongAnswer.objects.get(learner=learner, question=question)
     assert (entry.wrong_count, entry.right_streak) == (2, 0)

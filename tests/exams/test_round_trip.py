@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from exams.bank.services import true_false_options
 from exams.models import Question, QuestionBank, QuestionType
-from exams.services import true_false_options
 
 
 def fill(bank, make_question):

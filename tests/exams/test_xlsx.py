@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from exams.formats import xlsx
+from exams.bank.formats import xlsx
 from exams.models import Question
 
 ROWS = [

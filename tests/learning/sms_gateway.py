@@ -2,7 +2,8 @@
 
 It checks the request signature, remembers idempotency keys (a repeat is answered as a
 duplicate, as real gateways do), answers each request with the next scripted behaviour and
-produces signed delivery receipts for what it accepted.
+produces delivery receipts for what it accepted, signed as our webhooks are (timestamp, nonce
+and signature; as headers for Django's test client).
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ class FakeGateway:
             receipt = json.dumps(
                 {"message_id": message_id, "idempotency_key": key, "status": "delivered"}
             ).encode()
-            self.receipts.append((receipt, signing.sign(receipt, self.webhook_secret)))
+            signed = signing.sign_webhook(
+                receipt, self.webhook_secret, timestamp=int(time.time()), nonce=f"r-{message_id}"
+            )
+            headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in signed.items()}
+            self.receipts.append((receipt, headers))
             return message_id, True
 
     def _handler(self):
@@ -75,6 +80,9 @@ class FakeGateway:
                 mode = gateway.script.pop(0) if gateway.script else "ok"
                 if mode == "server_error":
                     return self._answer(503, {"message": "maintenance"})
+                if mode.startswith("answer:"):  # "answer:<status>:<code>", nothing accepted
+                    _, status, code = mode.split(":")
+                    return self._answer(int(status), {"code": code, "message": "scripted"})
                 if mode in ("RATE_LIMITED", "INVALID_PHONE"):
                     return self._answer(400 if mode == "INVALID_PHONE" else 429, {"code": mode})
                 message_id, new = gateway._accept(body["idempotency_key"], body["phone"])

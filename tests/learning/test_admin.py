@@ -1,9 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from learning import roles
+from learning.accounts import roles
+from learning.accounts.organisations import get_or_create_path
 from learning.models import LearnerProfile, Organiser, User
-from learning.organisations import get_or_create_path
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 
-from learning import process_memo
 from learning.models import LedgerEntry, User
-from learning.points import record_daily_login
+from learning.platform import process_memo
+from learning.points.ledger import record_daily_login
 from tests.conftest import PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -4,9 +4,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
-from learning.leaderboards import LeaderboardError, leaderboard, my_standing, organisation_ranking
-from learning.organisations import get_or_create_path
-from learning.points import award
+from learning.accounts.organisations import get_or_create_path
+from learning.points.leaderboards import (
+    LeaderboardError,
+    leaderboard,
+    my_standing,
+    organisation_ranking,
+)
+from learning.points.ledger import award
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)  # a Wednesday

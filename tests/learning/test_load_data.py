@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+from learning.accounts.selectors import points_summary
 from learning.load_data import PHONE_PREFIX
 from learning.models import LearnerProfile, LedgerEntry, Organisation, User
-from learning.selectors import points_summary
 
 #: Arguments the command passed to the extra generator of the test below.
 calls: list[dict] = []
@@ -105,8 +105,8 @@ def test_ledger_per_learner_tops_every_ledger_up_and_the_totals_equal_the_ledger
 def test_app_generators_make_the_benchmark_course_and_paper():
     from courses.load_data import BIG_COURSE_LESSONS, big_course
     from courses.models import LessonPage
-    from exams.load_data import PAPER_TITLE
     from exams.models import Paper
+    from exams.papers.load_data import PAPER_TITLE
 
     generate(learners=3)
     generate(learners=3)

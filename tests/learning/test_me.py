@@ -28,7 +28,7 @@ def test_me_points_come_from_the_ledger(client, learner, token_for):
     from django.utils import timezone
 
     from learning.models import PointRule
-    from learning.points import award
+    from learning.points.ledger import award
 
     # The token request itself would add the day's log-in point.
     PointRule.objects.filter(action="daily_login").update(active=False)

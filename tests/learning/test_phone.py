@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from learning.accounts.phone import mask_phone, normalise_phone
 from learning.models import User
-from learning.phone import mask_phone, normalise_phone
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,18 @@ from learning.phone import mask_phone, normalise_phone
         "8613800000001",
         "0086 13800000001",
         " 138 0000 0001 ",
+        # Chinese input methods in full-width mode type these.
+        "１３８０００００００１",
+        "＋８６ １３８ ００００ ０００１",
+        "138－0000－0001",
+        "138\u30000000\u30000001",
+        "138—0000—0001",
+        "(+86)138.0000.0001",
+        # Invisible marks pasted with a number from a chat or a web page.
+        "\u200f13800000001",
+        "\u202a13800000001\u202c",
+        "138\u200b0000\u200b0001",
+        "\ufeff13800000001",
     ],
 )
 def test_spellings_of_one_number_normalise_to_eleven_digits(raw):
@@ -22,7 +34,20 @@ def test_spellings_of_one_number_normalise_to_eleven_digits(raw):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "12800000001", "1380000001", "138000000012", "abc", "+1 415 555 0100"]
+    "raw",
+    [
+        "",
+        "12800000001",
+        "1380000001",
+        "138000000012",
+        "abc",
+        "+1 415 555 0100",
+        "1380000\x000001",
+        "13800000001\x00",
+        # Other scripts' digits are not what a Chinese phone keypad types.
+        "١٣٨٠٠٠٠٠٠٠١",
+        None,
+    ],
 )
 def test_invalid_numbers_are_refused(raw):
     with pytest.raises(ValidationError):

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from learning.models import PointRule
-from learning.point_defaults import DEFAULT_RULES
-from learning.points import award
+from learning.points.default_rules import DEFAULT_RULES
+from learning.points.ledger import award
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)

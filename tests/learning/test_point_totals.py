@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.db import close_old_connections
 
+from learning.accounts.organisations import get_or_create_path
 from learning.models import LearnerProfile, LedgerEntry, PointTotal
-from learning.organisations import get_or_create_path
-from learning.points import award, bulk_load_history, rebuild_all_totals, rebuild_totals
+from learning.points.ledger import award, bulk_load_history, rebuild_all_totals, rebuild_totals
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

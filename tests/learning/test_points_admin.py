@@ -3,10 +3,10 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from learning import roles
+from learning.accounts import roles
+from learning.accounts.organisations import get_or_create_path
 from learning.models import LedgerEntry, Organiser, PointRule, User
-from learning.organisations import get_or_create_path
-from learning.points import award
+from learning.points.ledger import award
 
 
 def make_organiser(phone, organisation):

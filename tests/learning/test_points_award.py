@@ -6,7 +6,7 @@ import pytest
 from django.db import close_old_connections
 
 from learning.models import LedgerEntry, PointRule
-from learning.points import UnknownAction, award
+from learning.points.ledger import UnknownAction, award
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from learning.models import LearnerProfile, LedgerEntry, PointTotal
-from learning.points import rebuild_totals
+from learning.points.ledger import rebuild_totals
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from learning.models import LedgerEntry, PointRule
-from learning.points import PendingAward, UnknownAction, award, award_history, rebuild_totals
+from learning.points.ledger import PendingAward, UnknownAction, award, award_history, rebuild_totals
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)

@@ -1,7 +1,7 @@
 import pytest
 
 from learning.models import PointRule
-from learning.points import award
+from learning.points.ledger import award
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ def test_my_points_page_shows_history_ranks_badge_and_streak(
 
 
 def test_badges_follow_the_thresholds():
-    from learning.leaderboards import badge_for
+    from learning.points.leaderboards import badge_for
 
     assert badge_for(0) == ("", "学习新星", 100)
     assert badge_for(100) == ("学习新星", "学习标兵", 200)
@@ -101,7 +101,7 @@ def test_streak_counts_consecutive_local_days_up_to_today(learner):
 
     from django.utils import timezone
 
-    from learning.leaderboards import streak_days
+    from learning.points.leaderboards import streak_days
 
     now = timezone.now()
     for days_ago in (1, 2, 3, 5):

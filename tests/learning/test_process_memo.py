@@ -1,4 +1,4 @@
-"""Worker-local copies in front of the shared cache (learning.process_memo)."""
+"""Worker-local copies in front of the shared cache (learning.platform.process_memo)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 from django.core.cache import cache
 
-from learning.process_memo import ProcessMemo, clear_all
+from learning.platform.process_memo import ProcessMemo, clear_all
 
 
 def test_value_is_built_once_and_then_read_without_the_shared_cache(monkeypatch):

@@ -1,12 +1,12 @@
-"""learning.raw_sql: hand-written reads must build the same instances the ORM builds."""
+"""learning.platform.raw_sql: hand-written reads must build the same instances the ORM builds."""
 
 from __future__ import annotations
 
 import pytest
 from django.forms.models import model_to_dict
 
-from learning import raw_sql
 from learning.models import LearnerProfile, Organisation, User
+from learning.platform import raw_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,44 @@ def test_a_failing_read_sent_together_raises_and_leaves_the_connection_usable():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 2")
         assert cursor.fetchone()[0] == 2
+
+
+def test_inserted_rows_have_the_values_bulk_create_would_give(community):
+    from django.utils import timezone
+
+    before = timezone.now()
+    raw_sql.insert_rows(User, [{"phone": "13900000001", "name": "甲", "password": "!x"}])
+    User.objects.bulk_create([User(phone="13900000002", name="乙", password="!x")])
+    inserted, created = (User.objects.get(phone=p) for p in ("13900000001", "13900000002"))
+    skip = {"id", "phone", "name", "date_joined"}
+    assert {k: v for k, v in _fields(inserted).items() if k not in skip} == {
+        k: v for k, v in _fields(created).items() if k not in skip
+    }
+    assert inserted.date_joined >= before and inserted.is_active and not inserted.is_staff
+    raw_sql.insert_rows(LearnerProfile, [{"user_id": inserted.pk, "organisation_id": community.pk}])
+    profile = LearnerProfile.objects.get(user=inserted)
+    assert profile.post_type == "staff" and profile.grade is None
+    assert profile.created_at >= before and profile.updated_at >= before
+
+
+def test_updated_rows_take_each_their_own_values(make_learner):
+    first, second, untouched = make_learner(name="甲"), make_learner(name="乙"), make_learner()
+    changed = raw_sql.update_rows(
+        User, [{"pk": first.pk, "name": "甲二"}, {"pk": second.pk, "name": "乙二"}], ["name"]
+    )
+    assert changed == 2
+    names = dict(User.objects.values_list("pk", "name"))
+    assert (names[first.pk], names[second.pk], names[untouched.pk]) == ("甲二", "乙二", "张三")
+
+
+def test_rows_are_updated_by_another_key(make_learner, community):
+    from learning.accounts.organisations import get_or_create_path
+    from learning.models import PointTotal
+    from learning.points.ledger import award
+
+    learner = make_learner()
+    award(learner=learner, action="course_completed", key="c1")
+    other, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
+    rows = [{"learner_id": learner.pk, "community_id": other.pk}]
+    assert raw_sql.update_rows(PointTotal, rows, ["community_id"], key="learner") == 3
+    assert set(PointTotal.objects.values_list("community_id", flat=True)) == {other.pk}

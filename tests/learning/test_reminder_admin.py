@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from learning import roles
+from learning.accounts import roles
+from learning.accounts.organisations import get_or_create_path
 from learning.models import (
     LearnerProfile,
     MessageTemplate,
@@ -10,8 +11,9 @@ from learning.models import (
     SmsMessage,
     User,
 )
-from learning.organisations import get_or_create_path
 from learning.reminders import evaluate_all
+from learning.sms import RetryableSmsError
+from learning.sms.backends import BaseSmsBackend
 from learning.sms.delivery import queue, send_due, set_opt_out
 
 
@@ -24,7 +26,7 @@ def organiser(db, community):
 
 
 def test_every_kind_has_a_default_template(db):
-    assert MessageTemplate.objects.count() == 7
+    assert MessageTemplate.objects.count() == 11  # 8 reminder kinds, check-in notice, 2 codes
 
 
 def test_template_form_refuses_unknown_placeholders(client, organiser):
@@ -157,3 +159,72 @@ def test_opt_out_list_masks_numbers_and_cannot_be_edited(client, organiser, lear
     assert learner.masked_phone in html and learner.phone not in html
     assert "139****5678" not in html
     assert client.get("/admin/sms_opt_outs/new/").status_code == 302
+
+
+class Unreachable(BaseSmsBackend):
+    def send(self, message):
+        raise RetryableSmsError("HTTP 503 SYSTEM_ERROR")
+
+
+def test_failed_messages_are_shown_on_the_admin_home_page_in_scope(
+    client, organiser, make_learner, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.SMS_BACKEND = "tests.learning.test_reminder_admin.Unreachable"
+    settings.SMS_MAX_ATTEMPTS = 2
+    mine = make_learner(name="本街学员")
+    other, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
+    theirs = make_learner(name="外街学员", organisation=other)
+    moment = timezone.localtime().replace(hour=12)
+    for person in (mine, theirs):
+        queue(phone=person.phone, body="提醒", key=f"k{person.pk}", learner=person, now=moment)
+    send_due(now=moment)
+    send_due(now=moment + timedelta(minutes=5))
+    assert SmsMessage.objects.filter(status="failed").count() == 2
+    client.force_login(organiser)
+    html = client.get("/admin/").content.decode()
+    assert "短信发送失败" in html and "最近 7 天有 1 条短信" in html
+    assert mine.masked_phone in html and theirs.masked_phone not in html
+    assert "HTTP 503 SYSTEM_ERROR" in html and "/admin/sms_messages/?status=failed" in html
+
+
+def test_no_failure_panel_when_nothing_failed(client, organiser):
+    client.force_login(organiser)
+    assert "短信发送失败" not in client.get("/admin/").content.decode()
+
+
+def test_template_form_shows_preview_longest_segments_and_provider_texts(client, organiser):
+    client.force_login(organiser)
+    template = MessageTemplate.objects.get(kind="exam_countdown")
+    html = client.get(f"/admin/sms_templates/edit/{template.pk}/").content.decode()
+    assert "预览：【社工学堂】李晓梅您好，距2027年6月13日考试还有30天" in html
+    assert "最长展开" in html and "${name}您好，距${exam_date}考试还有${days_left}天" in html
+    assert "{1}您好，距{2}考试还有{3}天" in html
+    assert 'name="aliyun_code"' in html and 'name="tencent_code"' in html
+
+
+def test_changing_an_approved_body_requires_new_codes(client, organiser):
+    client.force_login(organiser)
+    template = MessageTemplate.objects.get(kind="inactivity")
+    template.aliyun_code, template.tencent_code = "SMS_1", "1001"
+    template.save()
+    edit = f"/admin/sms_templates/edit/{template.pk}/"
+    changed = {"body": "{name}，已{days}天没学习了", "aliyun_code": "SMS_1", "tencent_code": ""}
+    response = client.post(edit, changed)
+    assert response.status_code == 200 and "审核通过的是旧正文" in response.content.decode()
+    assert client.post(edit, {**changed, "aliyun_code": "SMS_2"}).status_code == 302
+    template.refresh_from_db()
+    assert (template.aliyun_code, template.tencent_code) == ("SMS_2", "")
+
+
+def test_demo_templates_have_placeholder_codes_for_both_providers(db):
+    from learning.reminders.demo import placeholder_codes
+
+    placeholder_codes()
+    placeholder_codes()
+    codes = MessageTemplate.objects.values_list("aliyun_code", "tencent_code")
+    assert len(codes) == 11 and all(aliyun and tencent for aliyun, tencent in codes)
+    assert len({aliyun for aliyun, _t in codes}) == 11

@@ -131,7 +131,25 @@ def test_dry_run_lists_what_would_be_sent_and_stores_nothing(learner, daily, cap
 def test_send_reminders_queues_the_messages(learner, daily, capsys):
     call_command("send_reminders")
     assert SmsMessage.objects.count() == 1
-    assert "queued 1" in capsys.readouterr().out
+    assert "已排队：排队发送 1，已提醒过 0，已评估的规则 1，写入批次 1" in capsys.readouterr().out
+
+
+def test_send_reminders_is_english_when_english_is_chosen(learner, daily, capsys):
+    """The dry-run listing and the summary: statuses and counts as labels, in English."""
+    from django.utils import translation
+
+    from tests.chinese import chinese_in
+
+    with translation.override("en"):
+        call_command("send_reminders", "--dry-run")
+        call_command("send_reminders")
+    out = capsys.readouterr().out
+    listing, summary = out.splitlines()[0], out.splitlines()[-1]
+    assert listing.startswith(f"[Queued] {learner.masked_phone} ")
+    assert summary == "Queued: queued 1, already reminded 0, rules evaluated 1, batches written 1"
+    assert "Dry run (nothing sent): queued 1, already reminded 0, rules evaluated 1" in out
+    # The rule's name and the text sent are the organiser's own words, left as written.
+    assert chinese_in(summary) == []
 
 
 def test_schedules_exist_after_migrate_and_are_not_duplicated(db):
@@ -187,7 +205,7 @@ def test_kind_turned_off_while_deferred_is_not_sent(learner, daily, sms_outbox):
 def test_dry_run_at_a_given_time(learner, reminder_rule, capsys):
     reminder_rule("daily_practice", send_time=time(19, 0))
     call_command("send_reminders", "--dry-run", "--at", "2026-11-25T18:00")
-    assert "rules_not_due 1" in capsys.readouterr().out
+    assert "未到发送时间的规则 1" in capsys.readouterr().out
     call_command("send_reminders", "--dry-run", "--at", "2026-11-25T22:00")
     out = capsys.readouterr().out
     assert "11-26 08:00" in out  # deferred past quiet hours

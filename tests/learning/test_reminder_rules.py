@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from learning.accounts.organisations import get_or_create_path
 from learning.models import SmsMessage
-from learning.organisations import get_or_create_path
-from learning.points import award
+from learning.points.ledger import award
 from learning.reminders import evaluate_all
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

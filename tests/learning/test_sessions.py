@@ -1,4 +1,4 @@
-"""Logged-in sessions: read with hand-written SQL (``learning.sessions``,
+"""Logged-in sessions: read with hand-written SQL (``learning.platform.sessions``,
 ``PhoneBackend.get_user``) and verified exactly as Django verifies them."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from learning.auth_backends import PhoneBackend
 from learning.models import User
-from learning.sessions import SessionStore
+from learning.platform.sessions import SessionStore
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _database_sessions(settings):
     # The store of deployments without Redis (with it, Django's cached_db serves them).
-    settings.SESSION_ENGINE = "learning.sessions"
+    settings.SESSION_ENGINE = "learning.platform.sessions"
 
 
 def _log_in(client, learner) -> None:

@@ -84,6 +84,38 @@ def test_provider_trouble_is_retried_later(learner, gateway, mode):
     assert SmsMessage.objects.get().attempts == 2
 
 
+@pytest.mark.parametrize(
+    "answer", ["answer:500:INTERNAL_ERROR", "answer:502:BAD_GATEWAY", "answer:200:SOMETHING_NEW"]
+)
+def test_provider_error_with_an_unknown_code_is_retried_not_failed(learner, gateway, answer):
+    gateway.script = [answer]
+    queued(learner)
+    assert send_due(now=NOON) == {"queued": 1}
+    assert send_due(now=NOON + timedelta(minutes=1)) == {"sent": 1}
+
+
+def test_provider_errors_are_retried_a_bounded_number_of_times_then_failed(
+    learner, gateway, settings
+):
+    settings.SMS_MAX_ATTEMPTS = 3
+    gateway.script = ["answer:500:INTERNAL_ERROR"] * 10
+    queued(learner)
+    moment, outcomes = NOON, []
+    for _try in range(5):
+        outcomes.append(send_due(now=moment))
+        moment = SmsMessage.objects.get().next_attempt_at
+    assert outcomes == [{"queued": 1}, {"queued": 1}, {"failed": 1}, {}, {}]
+    message = SmsMessage.objects.get()
+    assert message.attempts == 3 and "INTERNAL_ERROR" in message.last_error
+    assert len(gateway.requests) == 3
+
+
+def test_a_client_error_with_an_unknown_code_fails_the_number(learner, gateway):
+    gateway.script = ["answer:400:MALFORMED"]
+    queued(learner)
+    assert send_due(now=NOON) == {"failed": 1}
+
+
 def test_invalid_number_fails_at_once(learner, gateway):
     gateway.script = ["INVALID_PHONE"]
     queued(learner)
@@ -106,10 +138,8 @@ def test_timed_out_send_is_retried_with_the_same_key_and_delivered_once(learner,
 def test_signed_receipt_from_the_gateway_marks_the_message_delivered(client, learner, gateway):
     queued(learner)
     send_due(now=NOON)
-    body, signature = gateway.receipts[0]
-    response = client.post(
-        "/api/v1/sms/receipts", body, content_type="application/json", HTTP_X_SIGNATURE=signature
-    )
+    body, headers = gateway.receipts[0]
+    response = client.post("/api/v1/sms/receipts", body, content_type="application/json", **headers)
     assert response.status_code == 200 and response.json() == {"status": "delivered"}
     assert SmsMessage.objects.get().status == SmsStatus.DELIVERED
 

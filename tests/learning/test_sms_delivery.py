@@ -137,3 +137,35 @@ def test_two_workers_claiming_at_once_never_send_a_message_twice(make_learner, s
     assert sorted(CountingBackend.sent) == sorted(f"k{i}" for i in range(100))
     assert SmsMessage.objects.filter(status=SmsStatus.SENT).count() == 100
     assert set(SmsMessage.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_slow_worker_whose_lease_expired_cannot_overwrite_the_outcome(learner, sms_outbox):
+    queued(learner)
+    (slow,) = claim(now=NOON)  # this worker stalls past its lease
+    assert send_due(now=NOON + timedelta(minutes=11)) == {"delivered": 1}
+    taken_over = SmsMessage.objects.get()
+
+    class LateAnswer(BaseSmsBackend):
+        def send(self, message):
+            raise RetryableSmsError("late timeout")
+
+    assert deliver(slow, backend=LateAnswer(), now=NOON + timedelta(minutes=12)) == "queued"
+    message = SmsMessage.objects.get()
+    assert (message.status, message.last_error) == (SmsStatus.DELIVERED, "")
+    assert message.provider_message_id == taken_over.provider_message_id
+    assert len(sms_outbox) == 1
+
+
+def test_sends_interrupted_again_and_again_end_failed_not_retried_forever(
+    learner, settings, sms_outbox
+):
+    settings.SMS_MAX_ATTEMPTS = 2
+    queued(learner)
+    claim(now=NOON)  # the worker dies
+    assert send_due(now=NOON + timedelta(minutes=11), limit=0) == {}
+    assert SmsMessage.objects.get().status == SmsStatus.QUEUED
+    claim(now=NOON + timedelta(minutes=11))  # and dies again
+    send_due(now=NOON + timedelta(minutes=22))
+    message = SmsMessage.objects.get()
+    assert (message.status, message.attempts) == (SmsStatus.FAILED, 2)
+    assert message.last_error and not sms_outbox

@@ -1,5 +1,5 @@
 """SQLite writers queue on a file lock and begin as soon as the writer before them commits
-(``learning.db.sqlite_writer_queue``).
+(``learning.platform.db.sqlite_writer_queue``).
 
 Each writer is its own process (``sqlite_writer_client.py``), as gunicorn workers are, on a
 database file in the test's temporary folder.
@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-ENGINE = "learning.db.sqlite_writer_queue"
+ENGINE = "learning.platform.db.sqlite_writer_queue"
 CLIENT = Path(__file__).with_name("sqlite_writer_client.py")
 #: Seconds to wait for a writer's answer before the test fails instead of hanging.
 ANSWER_TIMEOUT = 60

@@ -1,10 +1,10 @@
-"""Queueing tasks (learning.task_queue)."""
+"""Queueing tasks (learning.platform.task_queue)."""
 
 from __future__ import annotations
 
 import django_q.tasks
 
-from learning import task_queue
+from learning.platform import task_queue
 
 
 def test_tasks_of_one_process_share_one_broker_connection(db, monkeypatch):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from learning import roles
+from learning.accounts import roles
 from learning.models import Organiser, User
 from lecturers import services
 from lecturers.models import TrainingSession
@@ -127,7 +127,7 @@ def test_lecturers_cannot_see_the_roster(client, make_lecturer, make_session):
 def test_street_organiser_sees_only_their_streets_learners(
     client, make_learner, make_session, community
 ):
-    from learning.organisations import get_or_create_path
+    from learning.accounts.organisations import get_or_create_path
 
     street_organiser = User.objects.create_user(phone="13800000008", name="街道", password="pw")
     street_organiser.groups.add(Group.objects.get(name=roles.ORGANISERS))

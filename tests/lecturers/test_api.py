@@ -109,7 +109,7 @@ def test_training_list_shape(client, learner, token_for, make_lecturer, make_ses
 def test_training_list_hides_sessions_for_other_areas_and_past_ones(
     client, learner, token_for, make_session
 ):
-    from learning.organisations import get_or_create_path
+    from learning.accounts.organisations import get_or_create_path
 
     elsewhere, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
     make_session(title="临江专场").target_organisations.add(elsewhere)
@@ -220,3 +220,17 @@ def test_unpublished_lecturer_is_404(client, learner, token_for, make_lecturer):
     lecturer.unpublish()
     assert client.get(f"/api/v1/lecturers/{lecturer.pk}", **token_for(learner)).status_code == 404
     assert client.get("/api/v1/lecturers", **token_for(learner)).json()["count"] == 0
+
+
+def test_a_first_check_in_queues_one_checkin_notice_from_its_template(
+    client, learner, token_for, make_session
+):
+    from learning.models import SmsMessage
+
+    session = make_session(starts_in=timedelta(minutes=10))
+    services.enrol(session=session, learner=learner, now=timezone.now() - timedelta(days=1))
+    url, auth = f"/api/v1/trainings/{session.pk}/check-in", token_for(learner)
+    for _ in range(2):
+        client.post(url, {"code": session.check_in_code}, content_type="application/json", **auth)
+    (notice,) = SmsMessage.objects.filter(kind="checkin_notice", learner=learner)
+    assert session.title in notice.text and "签到成功" in notice.text and "10" in notice.text

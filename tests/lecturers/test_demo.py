@@ -6,7 +6,7 @@ from lecturers.models import LecturerPage, LecturerType, TrainingSession
 
 
 def test_demo_loads_lecturers_of_every_type_and_sessions_idempotently(client, db, settings):
-    settings.DEMO_LOADERS = ["learning.demo.load", "lecturers.demo.load"]
+    settings.DEMO_LOADERS = ["learning.accounts.demo.load", "lecturers.demo.load"]
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
     lecturers = LecturerPage.objects.live()

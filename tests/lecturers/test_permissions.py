@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
-from learning import roles
+from learning.accounts import roles
 from learning.models import Organiser, User
 from lecturers.models import LecturerPage
 from lecturers.permissions import grant_lecturer_page_permissions

@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from django.db import close_old_connections
 
+from learning.accounts.organisations import get_or_create_path
 from learning.models import LedgerEntry
-from learning.organisations import get_or_create_path
 from lecturers import services
 from lecturers.models import Enrolment
 

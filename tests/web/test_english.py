@@ -12,21 +12,19 @@ import pytest
 from django.conf import settings
 
 from courses.models import LessonPage
-from courses.services import enrol
-from exams.formats.xlsx import COLUMNS as QUESTION_COLUMNS
-from exams.formats.xlsx import TYPE_NAMES as QUESTION_TYPE_NAMES
+from courses.study.services import enrol
+from exams.bank.formats.xlsx import COLUMNS as QUESTION_COLUMNS
+from exams.bank.formats.xlsx import TYPE_NAMES as QUESTION_TYPE_NAMES
 from exams.models import Attempt, QuestionBank
+from learning.accounts.roster import COLUMNS as ROSTER_COLUMNS
 from learning.models import Organisation
-from learning.points import award
-from learning.roster import COLUMNS as ROSTER_COLUMNS
-from learning.sms.delivery import OPT_IN_WORDS
+from learning.points.ledger import award
+from learning.sms.replies import OPT_IN_WORDS
 from learning.sms.text import OPT_OUT_LINE, SIGNATURE
+from tests.chinese import HAN, chinese_in
 from tests.exams.mock_helpers import choice_question, fixed_paper
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "learning/locale/en/LC_MESSAGES/django.po"
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-#: Chinese punctuation left between translated words ("Period：") would show as well.
-CHINESE_PUNCTUATION = re.compile(r"[，。：；、（）《》！？]")
 
 
 def catalogue_entries(text: str) -> list[dict[str, str]]:
@@ -142,7 +140,7 @@ def english_client(client):
 def english_site(make_learner, make_course, make_lecturer, make_session, make_question):
     """Content written in English (titles, questions, names), so any Chinese left on a page
     comes from the site's own words."""
-    from learning.organisations import get_or_create_path
+    from learning.accounts.organisations import get_or_create_path
 
     community, _created = get_or_create_path("Qinghe County", "Chengguan Town", "Xingfuli")
     learner = make_learner(name="Li Xiaomei", organisation=community, exam_level="junior")
@@ -203,7 +201,7 @@ def chinese_left(html: str, *, also: list[str] = ()) -> list[str]:
         html = html.replace(f"“{keyword}”", "")
     for words in sorted([*editors_words(), *also], key=len, reverse=True):
         html = html.replace(words, "")
-    return HAN.findall(html) + CHINESE_PUNCTUATION.findall(html)
+    return chinese_in(html)
 
 
 def test_every_learner_page_is_english_when_english_is_chosen(english_client, english_site):
@@ -232,12 +230,13 @@ def test_every_learner_page_is_english_when_english_is_chosen(english_client, en
         "points": "/me/points/",
         "reminders": "/me/reminders/",
     }
-    attempt = client.post(f"/exams/papers/{site['paper'].pk}/start/")["Location"]
-    pages["mock exam"] = attempt
-    found = {name: chinese_left(client.get(url).content.decode()) for name, url in pages.items()}
+    # Practised before the mock exam starts: while it runs, its questions' keys are withheld.
     answered = client.post(
         f"/practice/q/{site['question'].pk}/", {"answer": "B", "answer_submit": "1"}
     )
+    attempt = client.post(f"/exams/papers/{site['paper'].pk}/start/")["Location"]
+    pages["mock exam"] = attempt
+    found = {name: chinese_left(client.get(url).content.decode()) for name, url in pages.items()}
     assert "added to your wrong-answer book" in answered.text
     found["practice answer"] = chinese_left(answered.content.decode())
     found["wrong-book with an entry"] = chinese_left(client.get("/practice/wrong/").text)
@@ -247,9 +246,19 @@ def test_every_learner_page_is_english_when_english_is_chosen(english_client, en
     client.post(attempt, {"submit": "1"})
     assert Attempt.objects.get().state == "finished"
     found["result and review"] = chinese_left(client.get(attempt).content.decode())
+    screen = client.get("/practice/start/chapter/", {"chapter": "Values"}, follow=True)
+    found["session question"] = chinese_left(screen.content.decode())
+    here = screen.redirect_chain[-1][0]
+    found["session feedback"] = chinese_left(
+        client.post(here, {"answer": "A"}, follow=True).content.decode()
+    )
+    summary = here.rsplit("/", 2)[0] + "/summary/"
+    found["session summary"] = chinese_left(client.get(summary).content.decode())
     client.logout()  # which forgets every cookie, the language's too
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     found["log-in"] = chinese_left(client.get("/accounts/login/").content.decode())
+    found["sms log-in"] = chinese_left(client.get("/accounts/login/sms/").content.decode())
+    found["password reset"] = chinese_left(client.get("/accounts/password-reset/").text)
     left = {name: words for name, words in found.items() if words}
     assert left == {}, left
 

@@ -1,4 +1,4 @@
-"""The anonymous page cache (learning.page_cache): fast, and never stale or personal."""
+"""The anonymous page cache (learning.platform.page_cache): fast, and never stale or personal."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from learning.page_cache import STATUS_HEADER
+from learning.platform.page_cache import STATUS_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +221,7 @@ def test_a_lesson_goes_with_its_course_once_unpublished_and_back_when_republishe
 
 def test_a_learners_copy_follows_their_progress_at_once(client, make_course, learner):
     from courses.models import LessonPage
-    from courses.services import complete_lesson, enrol
+    from courses.study.services import complete_lesson, enrol
 
     course = make_course("邻里纠纷调解实务", lessons=2)
     first = LessonPage.objects.child_of(course).order_by("path").first()
@@ -336,7 +336,7 @@ def test_parallel_changes_each_move_the_content_version():
     from django.db import close_old_connections
 
     from learning.models import ContentVersion
-    from learning.page_cache import bump_content_version, content_version
+    from learning.platform.page_cache import bump_content_version, content_version
 
     ContentVersion.objects.all().delete()  # the very first changes race to make the row
     start = content_version()

@@ -3,7 +3,7 @@
 import pytest
 
 from courses.models import LessonPage
-from courses.services import enrol
+from courses.study.services import enrol
 from exams.models import Attempt
 from tests.exams.mock_helpers import choice_question, fixed_paper
 

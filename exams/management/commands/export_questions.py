@@ -1,13 +1,16 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from exams.importing import export_questions
+from exams.bank.importing import export_questions
 from exams.models import QuestionBank
+from learning.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "把一个题库（含子分类）导出为 GIFT、Moodle XML 或 Excel 文件。"
+class Command(TranslatedCommand):
+    help = gettext_lazy("把一个题库（含子分类）导出为 GIFT、Moodle XML 或 Excel 文件。")
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -17,9 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, path, bank, format, **options):  # noqa: A002
         found = QuestionBank.objects.filter(name=bank).order_by("depth", "path").first()
         if found is None:
-            raise CommandError(f"没有名为“{bank}”的题库。")
+            raise CommandError(_("没有名为“%(bank)s”的题库。") % {"bank": bank})
         data, skipped = export_questions(bank=found, fmt=format)
         Path(path).write_bytes(data)
         for reason in skipped:
-            self.stderr.write(f"未导出：{reason}")
-        self.stdout.write(self.style.SUCCESS(f"已写入 {path}。"))
+            self.stderr.write(_("未导出：%(reason)s") % {"reason": reason})
+        self.stdout.write(self.style.SUCCESS(_("已写入 %(path)s。") % {"path": path}))

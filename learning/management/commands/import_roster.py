@@ -1,14 +1,19 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from learning.roster import RosterFileError, import_roster, read_table
+from learning.accounts.roster import RosterFileError, import_roster, read_table
+from learning.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "从 .xlsx 或 .csv 花名册导入学员（全部成功或全部不导入）。"
+class Command(TranslatedCommand):
+    help = gettext_lazy("从 .xlsx 或 .csv 花名册导入学员（全部成功或全部不导入）。")
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入。")
+        parser.add_argument(
+            "--dry-run", action="store_true", help=gettext_lazy("只检查并报告，不写入。")
+        )
 
     def handle(self, *args, path, dry_run=False, **options):
         try:
@@ -19,11 +24,26 @@ class Command(BaseCommand):
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"花名册有 {len(report.errors)} 处错误，未导入任何数据。")
-        prefix = "（试运行，未写入）" if dry_run else ""
+            raise CommandError(
+                ngettext(
+                    "花名册有 %(count)s 处错误，未导入任何数据。",
+                    "花名册有 %(count)s 处错误，未导入任何数据。",
+                    len(report.errors),
+                )
+                % {"count": len(report.errors)}
+            )
+        prefix = _("（试运行，未写入）") if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"{prefix}新增 {report.created} 人，更新 {report.updated} 人，"
-                f"未变 {report.unchanged} 人，新建机构 {report.organisations_created} 个。"
+                prefix
+                + _(
+                    "新增 %(created)s 人，更新 %(updated)s 人，未变 %(unchanged)s 人，新建机构 %(orgs)s 个。"
+                )
+                % {
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "orgs": report.organisations_created,
+                }
             )
         )

@@ -1,14 +1,13 @@
-/* Lesson page: walk drills step by step, answer knowledge checks inline, and send the
+/* Lesson page: choose at drill steps, answer knowledge checks inline, and send the
    learner's explicit "complete this lesson" without leaving the page. Without this script
-   every part still works: drills show all steps, checks and the completion button are plain
-   forms. Reading or scrolling never completes a lesson by itself: only the button does.
-   Visible words come translated from the page (data-next-text on .lesson) or from the
-   server's JSON ("message"), so the script holds no text of its own. */
+   every part still works: drill steps, checks and the completion button are plain forms.
+   Reading or scrolling never completes a lesson by itself: only the button does, once the
+   lesson's checks and drills are done. Visible words come from the server (its JSON
+   "message", or its freshly rendered page), so the script holds no text of its own. */
 (function () {
     "use strict";
     var lesson = document.querySelector(".lesson");
     if (!lesson) { return; }
-    var text = lesson.dataset;
     var csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
     function post(url, body) {
@@ -20,33 +19,44 @@
         }).then(function (response) { return response.json(); });
     }
 
-    document.querySelectorAll("[data-drill]").forEach(function (drill) {
-        var steps = Array.prototype.slice.call(drill.querySelectorAll("[data-step]"));
-        var debrief = drill.querySelector("[data-debrief]");
-        var parts = debrief ? steps.concat([debrief]) : steps;
-        var current = 0;
-        drill.classList.add("js-drill");
-        function show(index) {
-            parts.forEach(function (part, i) { part.classList.toggle("is-current", i <= index); });
-        }
-        steps.forEach(function (step, i) {
-            if (i + 1 >= parts.length) { return; }
-            var next = document.createElement("button");
-            next.type = "button";
-            next.className = "button drill-next";
-            next.textContent = text.nextText;
-            next.hidden = true;
-            step.appendChild(next);
-            step.addEventListener("toggle", function () { next.hidden = false; }, true);
-            next.addEventListener("click", function () {
-                next.hidden = true;
-                current = Math.max(current, i + 1);
-                show(current);
-                parts[i + 1].scrollIntoView({ behavior: "smooth", block: "start" });
+    // After a drill step or a check answer, the server's page is the truth: fetch it and put
+    // in place the drill and the lesson's end (what is still to do, or the button).
+    function refresh(selectors, focus) {
+        return fetch(window.location.pathname, { credentials: "same-origin" })
+            .then(function (response) { return response.text(); })
+            .then(function (html) {
+                var fresh = new DOMParser().parseFromString(html, "text/html");
+                selectors.forEach(function (selector) {
+                    var old = document.querySelector(selector);
+                    var replacement = fresh.querySelector(selector);
+                    if (old && replacement) { old.replaceWith(replacement); }
+                });
+                bind();
+                var target = focus && document.getElementById(focus);
+                if (target) { target.scrollIntoView({ behavior: "smooth", block: "start" }); }
+            });
+    }
+
+    function bindDrill(form) {
+        form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            var drill = form.closest("[data-drill]");
+            var step = form.querySelector("[name=step]").value;
+            form.querySelector("button").disabled = true;
+            post(form.action, new FormData(form)).then(function (data) {
+                if (data.detail) { form.querySelector("button").disabled = false; return; }
+                refresh(["#" + drill.id, "#lesson-end"], drill.id + "-" + step);
             });
         });
-        show(0);
-    });
+    }
+
+    function bind() {
+        document.querySelectorAll("[data-drill-form]:not([data-bound])").forEach(function (form) {
+            form.setAttribute("data-bound", "");
+            bindDrill(form);
+        });
+        bindComplete();
+    }
 
     document.querySelectorAll("[data-check]").forEach(function (form) {
         form.addEventListener("submit", function (event) {
@@ -64,17 +74,20 @@
                     explanation.innerHTML = data.explanation;
                     box.appendChild(explanation);
                 }
+                refresh(["#lesson-end"]);
             });
         });
     });
 
-    var form = document.querySelector("#lesson-end .complete-form");
-    if (form) {
+    function bindComplete() {
+        var form = document.querySelector("#lesson-end .complete-form:not([data-bound])");
+        if (!form) { return; }
+        form.setAttribute("data-bound", "");
         form.addEventListener("submit", function (event) {
             event.preventDefault();
             form.querySelector("button").disabled = true;
             post(form.action, new FormData(form)).then(function (data) {
-                if (!data.completed) { return; }
+                if (!data.completed) { refresh(["#lesson-end"]); return; }
                 var note = document.createElement("p");
                 note.className = "done-note";
                 note.setAttribute("role", "status");
@@ -83,4 +96,6 @@
             });
         });
     }
+
+    bind();
 }());

@@ -1,0 +1,490 @@
+"""Each hand-written SQL statement of learning/ against its ORM equivalent, in-process (issue 22
+item 3: SQL stays only where the ORM version is at least 1.5 times slower).
+
+Why in-process: the statements are the reads every request makes (session, user, token,
+content version) and the few per-endpoint ones (points, leaderboard, reminders); over HTTP
+their difference drowns in the rest of the request. Here each pair runs alternately,
+``--rounds`` rounds of ``--number`` calls each, on the same data; a round's time per call is
+taken both as CPU (``time.process_time``, this process only: what the ORM adds) and as wall
+time (``time.perf_counter``: with the database's own work and round trips), and the table
+shows the medians over the rounds. Before timing, both versions' answers are compared: a pair
+that disagrees stops the run.
+
+Against the benchmark database (bench/README.md, Data), e.g. 2,000 learners:
+
+    DJANGO_SETTINGS_MODULE=learning.settings.bench DATABASE_URL=sqlite:///$PWD/bench/data/bench.sqlite3 \\
+        .venv/bin/python bench/orm_vs_sql.py [--rounds 15] [--number 200] [--only token,session]
+
+Writes nothing that stays: the session and token it reads are deleted afterwards and the
+reminder inserts are rolled back. Prints a Markdown table (bench/RESULTS.md, Session 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Pair:
+    name: str
+    where: str
+    sql: Callable[[], object]
+    orm: Callable[[], object]
+    #: Calls per round, as a fraction of ``--number`` (bulk writes are far slower).
+    share: float = 1.0
+    #: How the two answers are made comparable (default: as they are).
+    same: Callable[[object], object] = lambda value: value
+    #: At most this many rounds (whole-table rebuilds take seconds).
+    max_rounds: int = 1000
+
+
+def _median_ms(fn: Callable[[], object], number: int) -> tuple[float, float]:
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _n in range(number):
+        fn()
+    return (
+        (time.process_time() - cpu) * 1000 / number,
+        (time.perf_counter() - wall) * 1000 / number,
+    )
+
+
+def measure(pair: Pair, rounds: int, number: int) -> dict:
+    """Median CPU and wall ms per call of both versions, rounds alternating between them."""
+    expected, found = pair.same(pair.sql()), pair.same(pair.orm())
+    if expected != found:
+        raise SystemExit(f"{pair.name}: SQL and ORM disagree:\n  {expected!r}\n  {found!r}")
+    calls = max(1, int(number * pair.share))
+    timings: dict[str, list[tuple[float, float]]] = {"sql": [], "orm": []}
+    for _round in range(min(rounds, pair.max_rounds)):
+        for label in ("orm", "sql") if _round % 2 else ("sql", "orm"):
+            timings[label].append(_median_ms(getattr(pair, label), calls))
+    result = {"name": pair.name, "where": pair.where, "calls": calls}
+    for label, values in timings.items():
+        result[f"{label}_cpu"] = statistics.median(v[0] for v in values)
+        result[f"{label}_wall"] = statistics.median(v[1] for v in values)
+    return result
+
+
+def _rolled_back(write: Callable[[], None]) -> Callable[[], None]:
+    from django.db import transaction
+
+    def run() -> None:
+        with transaction.atomic():
+            write()
+            transaction.set_rollback(True)
+
+    return run
+
+
+def pairs(cleanup: list[Callable[[], None]]) -> list[Pair]:
+    """Every statement's pair, on the bench learner (the first synthetic one)."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.sessions.backends import db as django_db_sessions
+    from django.utils import timezone
+
+    from learning.accounts import services
+    from learning.auth_backends import PhoneBackend
+    from learning.load_data import PHONE_PREFIX
+    from learning.models import ApiToken, ContentVersion, PointAction, User
+    from learning.platform import page_cache, sessions
+    from learning.points import ledger
+
+    learner = User.objects.filter(phone__startswith=PHONE_PREFIX).order_by("pk").first()
+    if learner is None:
+        raise SystemExit("no synthetic learners: run generate_load_data first (bench/README.md)")
+
+    store = sessions.SessionStore()
+    store["bench"] = "orm_vs_sql"
+    store.create()
+    cleanup.append(store.delete)
+    issued = services.issue_token(user=learner)
+    cleanup.append(lambda: ApiToken.objects.filter(key_hash=services._hash(issued.token)).delete())
+
+    def session_orm():
+        return django_db_sessions.SessionStore(store.session_key)._get_session_from_db()
+
+    def token_orm():
+        found = User.objects.filter(
+            app_tokens__key_hash=services._hash(issued.token),
+            app_tokens__expires_at__gt=timezone.now(),
+            is_active=True,
+        )[:1]
+        return found[0] if found else None
+
+    def content_version_orm():
+        return ContentVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    now = timezone.now()
+    action = PointAction.PRACTICE_CORRECT
+    fresh = {"learner": learner, "action": action, "key": "orm-vs-sql:never-awarded", "now": now}
+    result = [
+        Pair(
+            "session read (database sessions, no Redis)",
+            "learning/platform/sessions.py",
+            lambda: sessions.SessionStore(store.session_key)._get_session_from_db(),
+            session_orm,
+            same=lambda session: (session.session_key, session.session_data),
+        ),
+        Pair(
+            "session's user (get_user)",
+            "learning/auth_backends.py",
+            lambda: PhoneBackend().get_user(learner.pk),
+            lambda: ModelBackend().get_user(learner.pk),
+            same=_fields,
+        ),
+        Pair(
+            "bearer token's user",
+            "learning/accounts/services.py",
+            lambda: services.user_for_token(issued.token),
+            token_orm,
+            same=_fields,
+        ),
+        Pair(
+            "content version",
+            "learning/platform/page_cache.py",
+            page_cache.content_version,
+            content_version_orm,
+        ),
+        Pair(
+            "awards_nothing (rule, key, day's points)",
+            "learning/points/ledger.py",
+            lambda: ledger.awards_nothing(**fresh),
+            lambda: _awards_nothing_orm(**fresh),
+        ),
+    ]
+    result += _leaderboard_pairs(learner)
+    result.append(_rebuild_pair())
+    result.append(_reminder_pair(learner))
+    return result
+
+
+def _fields(instance) -> dict | None:
+    if instance is None:
+        return None
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _awards_nothing_orm(*, learner, action, key, now) -> bool:
+    """``ledger.awards_nothing`` as one ORM query (subqueries for the key and the day)."""
+    from django.db.models import Case, Exists, OuterRef, Subquery, Sum, Value, When
+    from django.db.models.functions import Coalesce
+
+    from learning.models import LedgerEntry, PointRule
+    from learning.points import ledger
+
+    full_key = ledger.ledger_key(learner=learner, action=action, key=key)
+    start = ledger.local_day_start(now)
+    day = (
+        LedgerEntry.objects.filter(
+            learner=learner,
+            action=OuterRef("action"),
+            created_at__gte=start,
+            created_at__lt=start + timedelta(days=1),
+        )
+        .values("learner")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    found = (
+        PointRule.objects.filter(action=action)
+        .annotate(
+            taken=Exists(LedgerEntry.objects.filter(key=full_key)),
+            earned=Case(
+                When(daily_cap__gt=0, then=Coalesce(Subquery(day), Value(0))), default=Value(0)
+            ),
+        )
+        .values_list("id", "points", "daily_cap", "active", "taken", "earned")[:1]
+    )
+    return ledger.awards_nothing_from(list(found))
+
+
+def _leaderboard_pairs(viewer) -> list[Pair]:
+    """The statements of one live leaderboard request: the viewer's community and totals, the
+    page and count, the neighbours and the ranks (all time, everyone: the largest board)."""
+    from django.conf import settings
+    from django.db.models import Count
+
+    from learning.models import Organisation, PointTotal
+    from learning.points import leaderboards
+    from learning.points.ledger import period_starts
+
+    settings.POINTS_LEADERBOARD_CACHE_SECONDS = 0  # the page and count read live
+    period = "all"
+    start = period_starts()[period]
+    home, total = leaderboards._home_and_total(viewer, period, start)
+    board = leaderboards._Board(period, start, "all", None)
+    my_points = total.get("points", 0)
+    above, below = leaderboards._neighbours(board, viewer, my_points, 2)
+    nearby = {row[1] for row in above + below}
+    on_board = PointTotal.objects.filter(period=period, period_start=start, community__isnull=False)
+    named = ("learner_id", "points", "community_id", "learner__name", "community__name")
+
+    def home_orm():
+        found = Organisation.objects.filter(learners__user=viewer)[:1]
+        return found[0] if found else None
+
+    def home_and_total_orm():
+        organisation = home_orm()
+        found = (
+            PointTotal.objects.filter(learner=viewer, period=period, period_start=start)
+            .values(*leaderboards._TOTAL_COLUMNS)
+            .first()
+        )
+        return organisation, found or {}
+
+    def page_orm():
+        count = on_board.count()
+        rows = on_board.order_by("-points", "learner_id").values_list(*named)[:50]
+        return [tuple(row) for row in rows], count
+
+    def neighbours_orm():
+        ties = on_board.filter(points=my_points)
+        rows = [
+            *ties.filter(learner_id__lt=viewer.pk).order_by("-learner_id").values_list(*named)[:2],
+            *on_board.filter(points__gt=my_points)
+            .order_by("points", "-learner_id")
+            .values_list(*named)[:2],
+            *ties.filter(learner_id__gt=viewer.pk).order_by("learner_id").values_list(*named)[:2],
+            *on_board.filter(points__lt=my_points)
+            .order_by("-points", "learner_id")
+            .values_list(*named)[:2],
+        ]
+        place = (-my_points, viewer.pk)
+        ordered = sorted(rows, key=lambda row: (-row[1], row[0]))
+        return (
+            [tuple(r) for r in ordered if (-r[1], r[0]) < place][-2:],
+            [tuple(r) for r in ordered if (-r[1], r[0]) > place][:2],
+        )
+
+    def ranks_orm():
+        low, high = min(nearby | {my_points}), max(nearby | {my_points})
+        above_me = on_board.filter(points__gt=my_points).count()
+        histogram = dict(
+            on_board.filter(points__gt=low, points__lte=high)
+            .values_list("points")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        ranks = {my_points: above_me + 1}
+        for value in nearby - {my_points}:
+            if value >= my_points:
+                between = sum(n for p, n in histogram.items() if my_points < p <= value)
+                ranks[value] = above_me - between + 1
+            else:
+                between = sum(n for p, n in histogram.items() if value < p <= my_points)
+                ranks[value] = above_me + between + 1
+        return ranks
+
+    where = "learning/points/leaderboards.py"
+    return [
+        Pair(
+            "leaderboard: viewer's community",
+            where,
+            lambda: leaderboards.home_organisation(viewer),
+            home_orm,
+            same=_fields,
+        ),
+        Pair(
+            "leaderboard: viewer's community and totals",
+            where,
+            lambda: leaderboards._home_and_total(viewer, period, start),
+            home_and_total_orm,
+            same=lambda pair: (_fields(pair[0]), pair[1]),
+        ),
+        Pair(
+            "leaderboard: page of 50 and count (live)",
+            where,
+            lambda: leaderboards._page_and_count(board, 1, 50),
+            page_orm,
+        ),
+        Pair(
+            "leaderboard: 2 neighbours each side",
+            where,
+            lambda: leaderboards._neighbours(board, viewer, my_points, 2),
+            neighbours_orm,
+            same=lambda pair: (list(map(tuple, pair[0])), list(map(tuple, pair[1]))),
+        ),
+        Pair(
+            "leaderboard: ranks of the viewer and neighbours",
+            where,
+            lambda: leaderboards._ranks(board, anchor=my_points, nearby=nearby, others=set()),
+            ranks_orm,
+        ),
+    ]
+
+
+def _rebuild_pair() -> Pair:
+    """Every points total rebuilt from the ledger, rolled back: ``rebuild_all_totals`` (three
+    ``INSERT ... SELECT ... GROUP BY``) against emptying the table and ``rebuild_totals``,
+    the ORM's learner-by-learner rebuild."""
+    from django.db import transaction
+
+    from learning.models import PointTotal
+    from learning.points import ledger
+
+    def orm():
+        PointTotal.objects.all().delete()
+        ledger.rebuild_totals()
+
+    def table(rebuild):
+        with transaction.atomic():
+            rebuild()
+            found = sorted(
+                PointTotal.objects.values_list(
+                    "learner_id", "period", "period_start", "points", "community_id", "street_id"
+                )
+            )
+            transaction.set_rollback(True)
+        return found
+
+    if table(ledger.rebuild_all_totals) != table(orm):
+        raise SystemExit("rebuild: SQL and ORM rebuild different totals")
+    return Pair(
+        "points: rebuild every total from the ledger",
+        "learning/points/ledger.py",
+        _rolled_back(ledger.rebuild_all_totals),
+        _rolled_back(orm),
+        share=0.005,
+        same=lambda _ignored: None,
+        max_rounds=5,
+    )
+
+
+def _reminder_pair(learner) -> Pair:
+    """A batch of 1,000 new reminder messages (``evaluation.BATCH_SIZE``), from the values the
+    evaluation has to the committed rows, each time rolled back: the ``INSERT ... ON CONFLICT
+    DO NOTHING`` by ``executemany`` against ``bulk_create(ignore_conflicts=True)``."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from learning.models import SmsMessage
+    from learning.reminders.evaluation import BATCH_SIZE, insert_sql
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    params_field = SmsMessage._meta.get_field("params")
+    values = [
+        {
+            "phone": learner.phone,
+            "learner_id": learner.pk,
+            "text": f"【社工学堂】您今天还没有完成每日一练（{n}）",
+            "params": {"name": learner.name, "n": n},
+            "segments": 1,
+            "key": f"orm-vs-sql:{n}",
+            "kind": "daily_practice",
+            "rule_id": None,
+            "period": today.isoformat(),
+            "status": "queued",
+            "reason": "",
+            "send_date": today,
+            "next_attempt_at": now,
+            "attempts": 0,
+            "last_error": "",
+            "provider_message_id": "",
+            "created_at": now,
+        }
+        for n in range(BATCH_SIZE)
+    ]
+
+    def with_sql():
+        ops = connection.ops
+        rows = [
+            (
+                *(v[name] for name in ("phone", "learner_id", "text")),
+                params_field.get_db_prep_save(v["params"], connection),
+                *(v[name] for name in ("segments", "key", "kind", "rule_id", "period")),
+                v["status"],
+                v["reason"],
+                ops.adapt_datefield_value(v["send_date"]),
+                ops.adapt_datetimefield_value(v["next_attempt_at"]),
+                0,
+                "",
+                "",
+                ops.adapt_datetimefield_value(v["created_at"]),
+            )
+            for v in values
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(insert_sql(), rows)
+
+    def with_orm():
+        SmsMessage.objects.bulk_create([SmsMessage(**v) for v in values], ignore_conflicts=True)
+
+    def inserted(write):
+        from django.db import transaction
+
+        with transaction.atomic():
+            write()
+            found = sorted(
+                SmsMessage.objects.filter(key__startswith="orm-vs-sql:").values_list(
+                    "key", "params", "send_date", "status", "created_at"
+                )
+            )
+            transaction.set_rollback(True)
+        return found
+
+    return Pair(
+        f"reminders: insert a batch of {BATCH_SIZE:,} messages",
+        "learning/reminders/evaluation.py",
+        _rolled_back(with_sql),
+        _rolled_back(with_orm),
+        share=0.02,
+        same=lambda _ignored: None,
+    ), (inserted(with_sql), inserted(with_orm))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--number", type=int, default=200, help="calls per round (reads)")
+    parser.add_argument("--only", default="", help="comma-separated parts of pair names")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning.settings.bench")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    cleanup: list[Callable[[], None]] = []
+    try:
+        found = pairs(cleanup)
+        reminder, (by_sql, by_orm) = found.pop()
+        if by_sql != by_orm:
+            raise SystemExit("reminders: SQL and ORM insert different rows")
+        found.append(reminder)
+        wanted = [part for part in args.only.split(",") if part]
+        found = [p for p in found if not wanted or any(w in p.name for w in wanted)]
+        engine = connection.vendor
+        print(f"{engine}, {args.rounds} rounds, medians of per-call ms (CPU / wall)\n")
+        print(
+            "| statement | module | calls/round | ORM CPU | SQL CPU | CPU ratio | ORM wall | "
+            "SQL wall | wall ratio |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for pair in found:
+            r = measure(pair, args.rounds, args.number)
+            print(
+                f"| {r['name']} | `{r['where']}` | {r['calls']} | {r['orm_cpu']:.3f} | "
+                f"{r['sql_cpu']:.3f} | {r['orm_cpu'] / r['sql_cpu']:.2f}x | "
+                f"{r['orm_wall']:.3f} | {r['sql_wall']:.3f} | "
+                f"{r['orm_wall'] / r['sql_wall']:.2f}x |",
+                flush=True,
+            )
+    finally:
+        for step in reversed(cleanup):
+            step()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,1 +1,0 @@
-"""Database backends of the project (``DATABASES[...]["ENGINE"]`` points into this package)."""
