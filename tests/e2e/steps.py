@@ -24,8 +24,19 @@ def seconds_left(page) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
+def settled(page) -> None:
+    """Wait for the page's load event and its stylesheets: a layout measured while a stylesheet
+    is still on its way (a ``.field .error`` is visible as soon as the HTML is parsed) measures
+    the unstyled page."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "[...document.querySelectorAll('link[rel=stylesheet]')].every(link => link.sheet)"
+    )
+
+
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the viewport (0 when nothing overflows)."""
+    settled(page)
     return page.evaluate(
         "document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
     )
@@ -45,6 +56,7 @@ def unlabelled_fields(page) -> list[str]:
 def small_tap_targets(page, selector: str, *, minimum: int = 44) -> list[str]:
     """Visible elements matching ``selector`` smaller than ``minimum`` CSS pixels either way
     (the apps' and WCAG's 44x44 tap target)."""
+    settled(page)
     return page.evaluate(
         """([selector, minimum]) => [...document.querySelectorAll(selector)]
             .filter(el => el.offsetParent !== null || el.getClientRects().length)

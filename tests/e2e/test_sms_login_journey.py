@@ -7,13 +7,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.steps import horizontal_overflow, unlabelled_fields
+from tests.e2e.steps import horizontal_overflow, settled, unlabelled_fields
 
 NEW_PASSWORD = "Xinmima-2026-春"
 
 
 def small_tap_targets(page) -> list[str]:
     """Links, buttons and fields in the page's main part smaller than 44x44 CSS pixels."""
+    settled(page)
     return page.evaluate(
         """[...document.querySelectorAll("main a, main button, main input, main select")]
             .filter(el => el.type !== "hidden" && el.offsetParent !== null
