@@ -170,7 +170,7 @@ def get_attempt(request, attempt_id: Id):
 
 def attempt_json(attempt: Attempt, *, now: datetime) -> str | None:
     """``AttemptOut`` of an attempt before its review, as the schema and renderer would write
-    it (tests/exams/test_mock_integrity.py compares them byte for byte), without validating and
+    it (tests/exams/attempts/test_mock_integrity.py compares them byte for byte), without validating and
     encoding 80 questions each time; ``None`` once the review shows answers (rare: built from
     the schema).
 

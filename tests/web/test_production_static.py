@@ -3,7 +3,7 @@ names is in WhiteNoise's manifest, served under its hashed (cache-forever) name.
 
 import pytest
 
-from tests.learning.test_site import manage_in_production
+from tests.learning.site.test_site import manage_in_production
 
 PAGES = ["/", "/courses/", "/practice/", "/exams/", "/rankings/", "/me/", "/me/points/"]
 

@@ -7,7 +7,7 @@ import pytest
 from learning.models import SmsMessage, SmsStatus
 from learning.sms.backends import ConsoleBackend
 from learning.sms.delivery import queue, send_due
-from tests.learning.sms_gateway import FakeGateway
+from tests.learning.sms.sms_gateway import FakeGateway
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -376,7 +376,7 @@ def test_a_code_the_provider_fails_is_retried_at_night_but_not_after_it_expired(
 ):
     from learning.sms.delivery import send_due
 
-    settings.SMS_BACKEND = "tests.learning.test_sms_codes.FailingBackend"
+    settings.SMS_BACKEND = "tests.learning.accounts.test_sms_codes.FailingBackend"
     clock.now = start = datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
     ask(learner.phone)
     message = SmsMessage.objects.get()

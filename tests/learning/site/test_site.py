@@ -9,7 +9,7 @@ from django.core.management import call_command
 from learning.models import LearnerProfile, Organisation, User
 from tests.conftest import PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_home_page_renders_in_chinese_with_navigation(client, home_page):

@@ -21,7 +21,7 @@ class AlwaysBusy(BaseSmsBackend):
 
 @pytest.fixture
 def busy_provider(settings):
-    settings.SMS_BACKEND = "tests.learning.test_sms_delivery.AlwaysBusy"
+    settings.SMS_BACKEND = "tests.learning.sms.test_sms_delivery.AlwaysBusy"
 
 
 def queued(learner, key="k1", now=NOON):
@@ -114,7 +114,7 @@ class CountingBackend(BaseSmsBackend):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_claiming_at_once_never_send_a_message_twice(make_learner, settings):
-    settings.SMS_BACKEND = "tests.learning.test_sms_delivery.CountingBackend"
+    settings.SMS_BACKEND = "tests.learning.sms.test_sms_delivery.CountingBackend"
     CountingBackend.sent = []
     people = [make_learner(name=f"学员{i}") for i in range(20)]
     for index, person in enumerate(people * 5):

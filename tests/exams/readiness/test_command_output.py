@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from tests.chinese import chinese_in
 from tests.exams.mock_helpers import fixed_paper
-from tests.exams.test_readiness import _answer
+from tests.exams.readiness.test_readiness import _answer
 
 
 def run(*args) -> str:

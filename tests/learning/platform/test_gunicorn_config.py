@@ -5,7 +5,7 @@ import gc
 import runpy
 from pathlib import Path
 
-CONFIG = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+CONFIG = Path(__file__).resolve().parents[3] / "gunicorn.conf.py"
 
 
 def test_when_ready_freezes_what_the_master_imported():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "learning/static/learning/js/sms_counter.js"
+SCRIPT = Path(__file__).resolve().parents[3] / "learning/static/learning/js/sms_counter.js"
 
 HARNESS = """
 const listeners = {};

@@ -14,8 +14,8 @@ from exams.attempts import api as api_attempts
 from exams.models import Attempt, AttemptQuestion, Paper, PaperVariant, Question
 from exams.papers import variants
 from learning.platform.process_memo import clear_all
+from tests.exams.attempts.test_fast_start import add_bank_questions, blueprint_paper
 from tests.exams.mock_helpers import case_analysis, choice_question, essay_question, fixed_paper
-from tests.exams.test_fast_start import add_bank_questions, blueprint_paper
 
 SECRET = "只有阅卷老师知道的秘密"
 

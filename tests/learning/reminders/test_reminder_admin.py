@@ -173,7 +173,7 @@ def test_failed_messages_are_shown_on_the_admin_home_page_in_scope(
 
     from django.utils import timezone
 
-    settings.SMS_BACKEND = "tests.learning.test_reminder_admin.Unreachable"
+    settings.SMS_BACKEND = "tests.learning.reminders.test_reminder_admin.Unreachable"
     settings.SMS_MAX_ATTEMPTS = 2
     mine = make_learner(name="本街学员")
     other, _ = get_or_create_path("临江区", "滨江街道", "望江社区")

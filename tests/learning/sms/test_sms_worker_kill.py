@@ -25,9 +25,9 @@ from django.utils import timezone
 from learning.models import ReminderPreference, SmsMessage, SmsStatus
 from learning.sms.backends import HttpBackend
 from learning.sms.delivery import queue, send_due
-from tests.learning.sms_gateway import FakeGateway
+from tests.learning.sms.sms_gateway import FakeGateway
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 COUNT = 10
 
 
@@ -53,7 +53,7 @@ import json, os, sys
 import django
 django.setup()
 from django.conf import settings
-settings.SMS_BACKEND = "tests.learning.test_sms_worker_kill.DiesMidSend"
+settings.SMS_BACKEND = "tests.learning.sms.test_sms_worker_kill.DiesMidSend"
 settings.SMS_HTTP_URL = os.environ["GATEWAY_URL"]
 settings.SMS_HTTP_KEY = "gateway-key"
 from learning.tasks import send_messages

@@ -144,7 +144,7 @@ def test_upper_app_kinds_come_from_providers_named_in_settings(
     person, reminder_rule, settings, community
 ):
     settings.REMINDER_SOURCES = {
-        "paper_closing": "tests.learning.test_reminder_rules.closing_papers"
+        "paper_closing": "tests.learning.reminders.test_reminder_rules.closing_papers"
     }
     other, _ = get_or_create_path("临江区", "滨江街道", "望江社区")
     reminder_rule("paper_closing", organisations=[community])
@@ -169,7 +169,7 @@ def test_missing_provider_is_skipped_with_a_warning(person, reminder_rule, caplo
 
 def test_a_crashing_provider_does_not_stop_the_other_rules(person, reminder_rule, settings):
     settings.REMINDER_SOURCES = {
-        "paper_opening": "tests.learning.test_reminder_rules.opening_papers"
+        "paper_opening": "tests.learning.reminders.test_reminder_rules.opening_papers"
     }
     reminder_rule("paper_opening", priority=1)
     reminder_rule("daily_practice", priority=2)
@@ -209,7 +209,7 @@ paper_opening = every_learner(
     ],
 )
 def test_provider_context_fills_the_kinds_template(person, reminder_rule, settings, kind, expected):
-    settings.REMINDER_SOURCES = {kind: f"tests.learning.test_reminder_rules.{kind}"}
+    settings.REMINDER_SOURCES = {kind: f"tests.learning.reminders.test_reminder_rules.{kind}"}
     reminder_rule(kind)
     person("李晓梅")
     evaluate_all(now=NOON)
