@@ -136,3 +136,12 @@ def test_parallel_different_keys_respect_the_daily_cap(learner):
     for thread in threads:
         thread.join()
     assert sum(LedgerEntry.objects.values_list("points", flat=True)) == 20
+
+
+def test_the_upper_apps_award_through_the_package_name(learner):
+    """DESIGN.md's entry point: ``learning.points.award``, the ledger's award by another name."""
+    import learning.points
+
+    assert learning.points.award(learner=learner, action="lesson_completed", key="lesson:7") == 2
+    assert learning.points.award(learner=learner, action="lesson_completed", key="lesson:7") == 0
+    assert LedgerEntry.objects.filter(learner=learner).count() == 1
