@@ -107,6 +107,9 @@ def _autosave_body(values: dict, n: int) -> dict:
 
 
 def _practice(ctx: BenchContext) -> dict:
+    """The bank's single-choice questions whose key the bench learner may see now: those in
+    the learner's unfinished attempt (the attempt endpoints' one) answer 409 by design."""
+    from exams.attempts.review_policy import withheld_question_ids
     from exams.models import Question, QuestionType
     from exams.papers.load_data import BANK_NAME
 
@@ -115,7 +118,8 @@ def _practice(ctx: BenchContext) -> dict:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return {"practice_questions": ids}
+    withheld = withheld_question_ids(learner=ctx.learner, question_ids=ids, now=timezone.now())
+    return {"practice_questions": [pk for pk in ids if pk not in withheld]}
 
 
 def _practice_body(values: dict, n: int) -> dict:
