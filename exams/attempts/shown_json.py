@@ -18,7 +18,6 @@ addresses, so a text is rebuilt after ``FRAGMENT_SECONDS``.
 
 from __future__ import annotations
 
-import json
 import time
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -27,6 +26,7 @@ from pydantic import BaseModel
 
 from exams.attempts.display import public_question
 from exams.attempts.services import decoded_snapshots, shown_snapshot
+from exams.attempts.start_writes import order_text
 from exams.models import QuestionVersion
 from learning.platform import ready_json as api_json
 from learning.platform.process_memo import ProcessMemo
@@ -99,25 +99,6 @@ def question_parts(questions: list[ShownQuestion]) -> list[tuple[str, str]]:
             if found[index] is None:
                 found[index] = _fragment(snapshots[question.fingerprint], question)
                 _FRAGMENTS.set(key, found[index], expires=expires)
-    return found
-
-
-#: Option orders of choice questions as JSON text: a few dozen permutations, asked for 80
-#: times a start (as keys of the texts above and of the answers shown).
-_ORDER_TEXTS: dict[tuple, str] = {}
-ORDER_TEXTS_SIZE = 10_000
-
-
-def order_text(order: list | dict) -> str:
-    """``json.dumps(order)``, kept for lists (a case analysis's dict is rare: written anew)."""
-    if not isinstance(order, list):
-        return json.dumps(order)
-    key = tuple(order)
-    found = _ORDER_TEXTS.get(key)
-    if found is None:
-        if len(_ORDER_TEXTS) >= ORDER_TEXTS_SIZE:
-            _ORDER_TEXTS.clear()
-        found = _ORDER_TEXTS[key] = json.dumps(order)
     return found
 
 

@@ -83,7 +83,8 @@ def insert_attempt(
     for position, (question_id, version_id, score, order) in enumerate(questions, start=1):
         if score not in scores:
             scores[score] = score_field.get_db_prep_save(score, connection)
-        columns.append((position, question_id, version_id, scores[score], json.dumps(order)))
+        # The option orders' JSON texts repeat across starts: kept per process (``order_text``).
+        columns.append((position, question_id, version_id, scores[score], order_text(order)))
     return row_writes.insert_with_children(
         parent=Attempt,
         parent_fields=ATTEMPT_FIELDS,
@@ -94,3 +95,22 @@ def insert_attempt(
         child_rows=columns,
         child_literals=QUESTION_DEFAULTS,
     )
+
+
+#: Option orders of choice questions as JSON text: a few dozen permutations, asked for 80
+#: times a start (the rows written here, and the keys of the texts shown, shown_json).
+_ORDER_TEXTS: dict[tuple, str] = {}
+ORDER_TEXTS_SIZE = 10_000
+
+
+def order_text(order: list | dict) -> str:
+    """``json.dumps(order)``, kept for lists (a case analysis's dict is rare: written anew)."""
+    if not isinstance(order, list):
+        return json.dumps(order)
+    key = tuple(order)
+    found = _ORDER_TEXTS.get(key)
+    if found is None:
+        if len(_ORDER_TEXTS) >= ORDER_TEXTS_SIZE:
+            _ORDER_TEXTS.clear()
+        found = _ORDER_TEXTS[key] = json.dumps(order)
+    return found
