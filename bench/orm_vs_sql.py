@@ -1,4 +1,4 @@
-"""Each hand-written SQL statement of learning/ against its ORM equivalent, in-process (issue 22
+"""Each hand-written SQL statement of learning/, exams/ and courses/ against its ORM equivalent, in-process (issue 22
 item 3: SQL stays only where the ORM version is at least 1.5 times slower).
 
 Why in-process: the statements are the reads every request makes (session, user, token,
@@ -22,6 +22,7 @@ reminder inserts are rolled back. Prints a Markdown table (bench/RESULTS.md, Ses
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -46,16 +47,27 @@ class Pair:
     same: Callable[[object], object] = lambda value: value
     #: At most this many rounds (whole-table rebuilds take seconds).
     max_rounds: int = 1000
+    #: Each round's calls inside one transaction, rolled back at its end (a write that the
+    #: endpoint makes inside its own transaction, so without a savepoint a call).
+    in_transaction: bool = False
 
 
-def _median_ms(fn: Callable[[], object], number: int) -> tuple[float, float]:
-    cpu, wall = time.process_time(), time.perf_counter()
-    for _n in range(number):
-        fn()
-    return (
-        (time.process_time() - cpu) * 1000 / number,
-        (time.perf_counter() - wall) * 1000 / number,
-    )
+def _median_ms(
+    fn: Callable[[], object], number: int, in_transaction: bool = False
+) -> tuple[float, float]:
+    from django.db import transaction
+
+    with transaction.atomic() if in_transaction else contextlib.nullcontext():
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _n in range(number):
+            fn()
+        took = (
+            (time.process_time() - cpu) * 1000 / number,
+            (time.perf_counter() - wall) * 1000 / number,
+        )
+        if in_transaction:
+            transaction.set_rollback(True)
+    return took
 
 
 def measure(pair: Pair, rounds: int, number: int) -> dict:
@@ -67,7 +79,7 @@ def measure(pair: Pair, rounds: int, number: int) -> dict:
     timings: dict[str, list[tuple[float, float]]] = {"sql": [], "orm": []}
     for _round in range(min(rounds, pair.max_rounds)):
         for label in ("orm", "sql") if _round % 2 else ("sql", "orm"):
-            timings[label].append(_median_ms(getattr(pair, label), calls))
+            timings[label].append(_median_ms(getattr(pair, label), calls, pair.in_transaction))
     result = {"name": pair.name, "where": pair.where, "calls": calls}
     for label, values in timings.items():
         result[f"{label}_cpu"] = statistics.median(v[0] for v in values)
@@ -163,6 +175,8 @@ def pairs(cleanup: list[Callable[[], None]]) -> list[Pair]:
         ),
     ]
     result += _leaderboard_pairs(learner)
+    result += _exam_pairs(learner, cleanup)
+    result += _course_pairs(learner)
     result.append(_rebuild_pair())
     result.append(_reminder_pair(learner))
     return result
@@ -441,6 +455,484 @@ def _reminder_pair(learner) -> Pair:
         share=0.02,
         same=lambda _ignored: None,
     ), (inserted(with_sql), inserted(with_orm))
+
+
+def _written(write: Callable[[], object], read: Callable[[], object]) -> object:
+    """What ``read`` finds after ``write``, rolled back (to compare two writes)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        write()
+        found = read()
+        transaction.set_rollback(True)
+    return found
+
+
+def _exam_pairs(learner, cleanup: list[Callable[[], None]]) -> list[Pair]:
+    """The reads of autosave, reload and submit (on a graded attempt of 80 questions, the
+    largest synthetic learner's), the practice question, and a practice answer's writes."""
+    from django.db import transaction
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from django.utils import timezone
+
+    from exams.attempts import api as attempt_api
+    from exams.attempts import display
+    from exams.attempts import services as attempts
+    from exams.bank import versions
+    from exams.models import Attempt, AttemptQuestion, WrongAnswer
+    from exams.papers import services as papers
+    from exams.papers import variants
+
+    attempt = (
+        Attempt.objects.filter(items__isnull=False).select_related("learner").order_by("pk").first()
+    )
+    if attempt is None:
+        raise SystemExit("no attempts: run generate_load_data first (bench/README.md)")
+    owner = attempt.learner
+    items = list(AttemptQuestion.objects.filter(attempt=attempt).order_by("position"))
+    named = {str(item.question_id): "A" for item in items[:3]}
+    ids = sorted(int(key) for key in named)
+    answer_text = Cast("answer", TextField())
+
+    def find_orm(attempt_id, of=None):
+        found = Attempt.objects.select_related("paper").filter(pk=attempt_id)
+        if of is not None:
+            found = found.filter(learner=of)
+        found = list(found)
+        return found[0] if found else None
+
+    def items_orm(attempt_id, purpose, question_ids=None):
+        last = "option_order" if purpose == "answering" else answer_text
+        found = AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        if question_ids is not None:
+            found = found.filter(question_id__in=question_ids)
+        rows = found.values_list(
+            "id", "question_id", "score", "version_id", last, "version__fingerprint"
+        )
+        return _frozen(rows, purpose)
+
+    def _frozen(rows, purpose):
+        rows = list(rows)
+        snapshots = attempts.decoded_snapshots({row[5]: row[3] for row in rows})
+        last = "stored_answer" if purpose == "grading" else "option_order"
+        return [
+            attempts.FrozenItem(row[0], row[1], row[2], snapshots[row[5]], row[5], **{last: row[4]})
+            for row in rows
+        ]
+
+    def for_answers_orm():
+        found = find_orm(attempt.pk, owner)
+        return found, attempts._by_question(items_orm(attempt.pk, "answering", ids))
+
+    def locked_state_orm():
+        with transaction.atomic():
+            return (
+                Attempt.objects.select_for_update()
+                .filter(pk=attempt.pk)
+                .values_list("state", flat=True)[0]
+            )
+
+    def locked_state_sql():
+        with transaction.atomic():
+            return attempts._locked_state(attempt.pk)
+
+    def locked_and_graded_orm():
+        with transaction.atomic():
+            state = (
+                Attempt.objects.select_for_update()
+                .filter(pk=attempt.pk)
+                .values_list("state", flat=True)[0]
+            )
+            return state, attempts._graded(attempt, items_orm(attempt.pk, "grading"))
+
+    def locked_and_graded_sql():
+        with transaction.atomic():
+            # The attempt is finished: graded here as if it were open, from the same rows.
+            state_rows, item_rows = attempts.raw_sql.fetch_together(
+                [
+                    (attempts._locked_state_sql(), [attempt.pk]),
+                    attempts._items_statement(attempt.pk, "grading", None),
+                ]
+            )
+            return state_rows[0][0], attempts._graded(
+                attempt, attempts._items_from(item_rows, "grading")
+            )
+
+    graded = attempts._graded_items(attempt)
+
+    def regraded_orm():
+        saved = dict(
+            AttemptQuestion.objects.filter(attempt_id=attempt.pk).values_list("id", answer_text)
+        )
+        rule = attempt.paper.multiple_choice_rule
+        for item in graded:
+            if saved[item.pk] != item.stored_answer:
+                item.stored_answer = saved[item.pk]
+                attempts.grade_item(item, rule=rule)
+        return graded
+
+    def answers_orm():
+        return [
+            (text, flagged)
+            for text, flagged in AttemptQuestion.objects.filter(attempt_id=attempt.pk)
+            .order_by("position")
+            .values_list(answer_text, "flagged")
+        ]
+
+    def shown_rows_orm():
+        rows = (
+            AttemptQuestion.objects.filter(attempt_id=attempt.pk)
+            .order_by("position")
+            .values_list("position", "version_id", "score", "option_order", "version__fingerprint")
+        )
+        return [
+            (position, attempt_api.ShownQuestion(version_id, fingerprint, score, order))
+            for position, version_id, score, order, fingerprint in rows
+        ]
+
+    question_id = (
+        versions.practice_questions()
+        .filter(bank__name="压测题库")
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
+
+    def practice_question_orm():
+        found = list(
+            versions.practice_questions().filter(pk=question_id).prefetch_related("options")
+        )
+        if not found:
+            return None
+        return found[0], versions.current_version(found[0])
+
+    now = timezone.now()
+    # A wrong-book entry of the bench learner (the data has none), deleted afterwards.
+    entry = WrongAnswer.objects.create(
+        learner=learner,
+        question_id=question_id,
+        wrong_count=1,
+        last_wrong_at=now - timedelta(days=3),
+    )
+    cleanup.append(entry.delete)
+    paper = attempt.paper
+
+    def paper_for_orm():
+        return papers.papers_for(owner).filter(pk=paper.pk).first()
+
+    def rules_key_orm():
+        model, names = variants._PARTS[variants._parts_kind(paper)]
+        parts = model.objects.filter(paper=paper).order_by("sort_order", "id").values_list(*names)
+        return variants._key_of(paper, list(parts))
+
+    where = "exams/attempts/services.py"
+
+    def both(item):
+        return (
+            item.pk,
+            item.question_id,
+            item.score,
+            item.fingerprint,
+            item.option_order,
+            item.stored_answer,
+            item.awarded,
+            item.correct,
+            item.needs_marking,
+        )
+
+    result = [
+        Pair(
+            "attempt: find with its paper (reload, submit)",
+            where,
+            lambda: attempts.find_attempt(attempt.pk, learner=owner),
+            lambda: find_orm(attempt.pk, owner),
+            same=lambda found: (_fields(found), _fields(found.paper)),
+        ),
+        Pair(
+            "attempt: find and 3 named questions (autosave)",
+            where,
+            lambda: attempts.attempt_for_answers(
+                attempt.pk, learner=owner, answers=named, flags={}
+            ),
+            for_answers_orm,
+            same=lambda pair: (_fields(pair[0]), {k: both(v) for k, v in pair[1].items()}),
+        ),
+        Pair(
+            "attempt: 80 frozen questions for grading",
+            where,
+            lambda: attempts.frozen_items(attempt.pk, purpose="grading"),
+            lambda: items_orm(attempt.pk, "grading"),
+            same=lambda found: sorted(map(both, found)),
+        ),
+        Pair(
+            "attempt: state under the row lock (submit)",
+            where,
+            locked_state_sql,
+            locked_state_orm,
+        ),
+        Pair(
+            "attempt: state under the lock and 80 graded (submit)",
+            where,
+            locked_and_graded_sql,
+            locked_and_graded_orm,
+            same=lambda pair: (pair[0], sorted(map(both, pair[1]))),
+        ),
+        Pair(
+            "attempt: answers saved since, regraded (submit, SQLite)",
+            where,
+            lambda: attempts._regraded(attempt, graded),
+            regraded_orm,
+            same=lambda found: sorted(map(both, found)),
+        ),
+        Pair(
+            "attempt: saved answers and flags by position (reload)",
+            "exams/attempts/display.py",
+            lambda: display.saved_answer_texts(attempt.pk),
+            answers_orm,
+        ),
+        Pair(
+            "attempt: questions as shown by position (reload)",
+            "exams/attempts/api.py",
+            lambda: attempt_api._shown_rows(attempt.pk),
+            shown_rows_orm,
+        ),
+        Pair(
+            "practice: question, options, newest version",
+            "exams/bank/versions.py",
+            lambda: versions.practice_question(question_id),
+            practice_question_orm,
+            same=lambda pair: (_fields(pair[0]), _fields(pair[1])),
+        ),
+        Pair(
+            "paper: the learner's paper (paper_for)",
+            "exams/papers/services.py",
+            lambda: papers.paper_for(owner, paper.pk),
+            paper_for_orm,
+            same=_fields,
+        ),
+        Pair(
+            "paper: rules key (variant preparation)",
+            "exams/papers/variants.py",
+            lambda: variants.rules_key(paper),
+            rules_key_orm,
+        ),
+    ]
+    result += _practice_write_pairs(entry, now)
+    return result
+
+
+def _practice_write_pairs(entry, now) -> list[Pair]:
+    """A practice answer's writes, each rolled back: the answer, the wrong-book updates after
+    a right and a wrong answer, and both together (an answer that awards nothing)."""
+    from django.db import transaction
+    from django.db.models import Case, DateTimeField, F, Q, Value, When
+    from django.utils import timezone
+
+    from exams.bank.grading import Grade
+    from exams.bank.versions import current_version
+    from exams.models import PracticeAnswer, WrongAnswer
+    from exams.practice import services as practice
+
+    learner, question = entry.learner, entry.question
+    version = current_version(question)
+    row = practice._AnswerRow(
+        learner=learner,
+        question=question,
+        version=version,
+        mode=PracticeAnswer.Mode.CHAPTER,
+        grade=Grade(awarded=None, max_score=question.score, correct=False, answer=["A"]),
+        day=timezone.localdate(now),
+        now=now,
+    )
+
+    def insert_orm():
+        PracticeAnswer.objects.bulk_create(
+            [
+                PracticeAnswer(
+                    learner=learner,
+                    question=question,
+                    version=version,
+                    mode=row.mode,
+                    answer=row.grade.answer,
+                    correct=row.grade.correct,
+                    local_date=row.day,
+                    answered_at=now,
+                    session=None,
+                )
+            ]
+        )
+
+    def wrong_book_orm(correct):
+        found = WrongAnswer.objects.filter(learner=learner, question=question)
+        if correct:
+            day = timezone.localdate(now)
+            return (
+                found.filter(mastered_at__isnull=True)
+                .filter(Q(last_right_date__isnull=True) | ~Q(last_right_date=day))
+                .update(
+                    right_streak=F("right_streak") + 1,
+                    last_right_date=day,
+                    mastered_at=Case(
+                        When(right_streak__gte=practice.MASTERY_DAYS - 1, then=Value(now)),
+                        default=None,
+                        output_field=DateTimeField(),
+                    ),
+                )
+            )
+        return found.update(
+            wrong_count=F("wrong_count") + 1,
+            last_wrong_at=now,
+            right_streak=0,
+            last_right_date=None,
+            mastered_at=None,
+        )
+
+    def both_orm():
+        with transaction.atomic():
+            insert_orm()
+            changed = wrong_book_orm(False)
+        if not changed:
+            raise AssertionError("the entry exists")
+
+    def answers():
+        return sorted(
+            PracticeAnswer.objects.filter(learner=learner, answered_at=now).values_list(
+                "question_id", "version_id", "mode", "answer", "correct", "local_date", "session_id"
+            )
+        )
+
+    def book():
+        return list(
+            WrongAnswer.objects.filter(pk=entry.pk).values_list(
+                "wrong_count", "last_wrong_at", "right_streak", "last_right_date", "mastered_at"
+            )
+        )
+
+    def both_read():
+        return answers(), book()
+
+    def wrong_sql(correct):
+        return lambda: practice.update_wrong_book(
+            learner=learner, question=question, correct=correct, now=now
+        )
+
+    checks = [
+        ("insert", lambda: practice._insert_answer(row), insert_orm, answers),
+        ("right", wrong_sql(True), lambda: wrong_book_orm(True), book),
+        ("wrong", wrong_sql(False), lambda: wrong_book_orm(False), book),
+        ("both", lambda: practice._record_without_award(row), both_orm, both_read),
+    ]
+    for name, sql, orm, read in checks:
+        if _written(sql, read) != _written(orm, read):
+            raise SystemExit(f"practice {name}: SQL and ORM write differently")
+    where = "exams/practice/services.py"
+    names = {
+        "insert": "practice: insert an answer",
+        "right": "practice: wrong-book update after a right answer",
+        "wrong": "practice: wrong-book update after a wrong answer",
+        "both": "practice: answer and wrong-book update, no award",
+    }
+    # The answer is inserted inside the transaction of an answer that may earn points: timed
+    # so, each round rolled back; the others each rolled back (the right answer's update
+    # would change nothing after the first).
+    return [
+        Pair(
+            names[name],
+            where,
+            sql if name == "insert" else _rolled_back(sql),
+            orm if name == "insert" else _rolled_back(orm),
+            same=lambda _ignored: None,
+            in_transaction=name == "insert",
+        )
+        for name, sql, orm, _read in checks
+    ]
+
+
+def _course_pairs(learner) -> list[Pair]:
+    """A course listing's progress (every course) and a course and a lesson page's
+    ``learner_progress``, for the bench learner (enrolled in the first course, 10 lessons done)."""
+    from django.db.models import Count
+
+    from courses.models import CheckResult, CoursePage, Enrolment, LessonCompletion, LessonPage
+    from courses.study import selectors
+
+    courses = list(CoursePage.objects.live().order_by("path"))
+    course_ids = [course.pk for course in courses]
+    totals = dict.fromkeys(course_ids, 0)
+    course = next(
+        c for c in courses if Enrolment.objects.filter(learner=learner, course=c).exists()
+    )
+    lesson = LessonPage.objects.filter(
+        completions__learner=learner, completions__course=course
+    ).first()
+
+    def progress_orm():
+        enrolments = dict(
+            Enrolment.objects.filter(learner=learner, course_id__in=course_ids).values_list(
+                "course_id", "completed_at"
+            )
+        )
+        done = dict(
+            LessonCompletion.objects.filter(
+                learner=learner, course_id__in=course_ids, lesson__live=True
+            )
+            .values_list("course_id")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        return {
+            pk: selectors.Progress(
+                completed=done.get(pk, 0),
+                total=totals.get(pk, 0),
+                enrolled=pk in enrolments,
+                finished=enrolments.get(pk) is not None,
+            )
+            for pk in course_ids
+        }
+
+    def learner_progress_orm(for_lesson):
+        found = list(Enrolment.objects.filter(learner=learner, course=course))
+        completed = LessonCompletion.objects.filter(learner=learner)
+        completed = (
+            completed.filter(lesson=lesson) if for_lesson else completed.filter(course=course)
+        )
+        passed = frozenset()
+        if for_lesson:
+            passed = frozenset(
+                CheckResult.objects.filter(learner=learner, lesson=lesson, passed=True).values_list(
+                    "question_id", flat=True
+                )
+            )
+        return selectors.LearnerProgress(
+            enrolment=found[0] if found else None,
+            completed_lesson_ids=frozenset(completed.values_list("lesson_id", flat=True)),
+            passed_question_ids=passed,
+        )
+
+    where = "courses/study/selectors.py"
+    same = lambda p: (_fields(p.enrolment), p.completed_lesson_ids, p.passed_question_ids)  # noqa: E731
+    return [
+        Pair(
+            f"courses: progress in {len(course_ids)} listed courses",
+            where,
+            lambda: selectors.progress_for(learner, course_ids, totals),
+            progress_orm,
+        ),
+        Pair(
+            "courses: learner's progress on a course page",
+            where,
+            lambda: selectors.learner_progress(learner, course=course),
+            lambda: learner_progress_orm(False),
+            same=same,
+        ),
+        Pair(
+            "courses: learner's progress on a lesson page",
+            where,
+            lambda: selectors.learner_progress(learner, course=course, lesson=lesson),
+            lambda: learner_progress_orm(True),
+            same=same,
+        ),
+    ]
 
 
 def main() -> None:
