@@ -261,6 +261,9 @@ def _attempt_sql() -> str:
     )
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "attempt: find with its paper (reload,
+# submit)"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 1.338 / 0.211 (6.3x);
+# PostgreSQL 1.209 / 0.282 (4.3x).
 def find_attempt(attempt_id: int, *, learner: User | None = None) -> Attempt | None:
     """The attempt with its paper (one query); only ``learner``'s own when given."""
     return _attempt_from(raw_sql.fetch(*_find_attempt_statement(attempt_id, learner)))
@@ -279,6 +282,9 @@ def _attempt_from(fetched: list) -> Attempt | None:
     return found[0] if found else None
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "attempt: find and 3 named questions
+# (autosave)"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 2.787 / 0.501 (5.6x);
+# PostgreSQL 2.643 / 0.566 (4.7x).
 def attempt_for_answers(
     attempt_id: int, *, learner: User, answers: dict, flags: dict
 ) -> tuple[Attempt | None, dict[str, FrozenItem]]:
@@ -376,6 +382,9 @@ def _items_sql(purpose: str) -> str:
     )
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "attempt: 80 frozen questions for
+# grading"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 1.970 / 0.588 (3.4x);
+# PostgreSQL 1.453 / 0.335 (4.3x).
 def frozen_items(
     attempt_id: int, *, purpose: str, question_ids: list[int] | None = None
 ) -> list[FrozenItem]:
@@ -420,6 +429,9 @@ def _items_from(fetched: list, purpose: str) -> list[FrozenItem]:
     return items
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "attempt: state under the row lock
+# (submit)"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 0.621 / 0.134 (4.6x);
+# PostgreSQL 1.326 / 0.596 (2.2x).
 @functools.cache
 def _locked_state_sql() -> str:
     # SQLite has no row locks: its IMMEDIATE transactions (settings) hold its one write lock.
@@ -545,6 +557,9 @@ def submit_attempt(*, attempt_id: int, now: datetime, attempt: Attempt | None = 
     return attempt if graded_here else find_attempt(attempt.pk)
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "attempt: state under the lock and 80
+# graded (submit)"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 2.418 / 0.856 (2.8x);
+# PostgreSQL 3.594 / 1.376 (2.6x).
 def _locked_state_and_graded_items(attempt: Attempt) -> tuple[str, list[FrozenItem]]:
     """The attempt's state under its row lock and, if it is open, its questions graded.
 
@@ -573,6 +588,9 @@ def _graded(attempt: Attempt, items: list[FrozenItem]) -> list[FrozenItem]:
     return items
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "attempt: answers saved since,
+# regraded (submit, SQLite)"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 1.069 /
+# 0.222 (4.8x); PostgreSQL 1.071 / 0.221 (4.9x).
 def _regraded(attempt: Attempt, items: list[FrozenItem]) -> list[FrozenItem]:
     """``items`` graded earlier, with each answer saved since then graded again."""
     id_, answer, of_attempt = (

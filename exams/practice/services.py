@@ -195,6 +195,9 @@ _ANSWER_FIELDS = (
 )
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "practice: insert an answer";
+# RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 0.363 / 0.132 (2.8x); PostgreSQL 0.403 /
+# 0.197 (2.0x, in one transaction as record_answer runs it; 1.36x with a savepoint per call).
 @functools.cache
 def _insert_answer_sql() -> str:
     columns = ", ".join(raw_sql.column(PracticeAnswer, name) for name in _ANSWER_FIELDS)
@@ -280,6 +283,9 @@ def _insert_answer(row: _AnswerRow) -> None:
         cursor.execute(_insert_answer_sql(), row.params())
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "practice: answer and wrong-book
+# update, no award"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 1.222 / 0.325 (3.8x);
+# PostgreSQL 1.905 / 0.456 (4.2x).
 def _record_without_award(row: _AnswerRow) -> None:
     """No points to award: the answer and its wrong-book update, all or nothing, written
     together (``raw_sql.write_together``: on PostgreSQL one statement).
@@ -318,6 +324,9 @@ def _wrong_book_sql() -> dict[bool, str]:
     }
 
 
+# Hand-written SQL, kept by measurement (bench/orm_vs_sql.py "practice: wrong-book update after a
+# right / a wrong answer"; RESULTS.md, session 8): CPU ms a call, ORM / SQL, SQLite 1.468 / 0.168
+# (8.7x), 0.695 / 0.141 (4.9x); PostgreSQL 1.387 / 0.293 (4.7x), 0.715 / 0.252 (2.8x).
 def update_wrong_book(*, learner: User, question: Question, correct: bool, now: datetime) -> None:
     """Wrong: into the book (again). Right: one more day towards mastery (see ``MASTERY_DAYS``).
 
