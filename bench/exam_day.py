@@ -165,6 +165,11 @@ def contest_for(learner_ids: list[int], *, opens_in: float, minutes: int = 120):
     ContestRegistration.objects.bulk_create(
         ContestRegistration(paper=paper, learner_id=pk, registered_at=now) for pk in learner_ids
     )
+    # What the task queue does within seconds of publishing (no qcluster runs here): the
+    # variants are drawn ahead, so the opening minute's starts copy one instead of drawing.
+    from exams.papers import variants
+
+    variants.prepare(paper)
     return paper
 
 
