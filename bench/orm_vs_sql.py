@@ -177,6 +177,7 @@ def pairs(cleanup: list[Callable[[], None]]) -> list[Pair]:
     result += _leaderboard_pairs(learner)
     result += _exam_pairs(learner, cleanup)
     result += _course_pairs(learner)
+    result += _guarded_write_pairs()
     result.append(_rebuild_pair())
     result.append(_reminder_pair(learner))
     return result
@@ -932,6 +933,59 @@ def _course_pairs(learner) -> list[Pair]:
             lambda: learner_progress_orm(True),
             same=same,
         ),
+    ]
+
+
+def _guarded_write_pairs() -> list[Pair]:
+    """An autosave's write: five answers written only while the attempt is in progress, its row
+    locked (``row_writes.update_if_in_state``), against ``select_for_update`` and
+    ``bulk_update`` in a transaction. Both inside the round's transaction, rolled back."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from exams.models import Attempt, AttemptQuestion
+    from learning.platform import row_writes
+
+    attempt = (
+        Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, items__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if attempt is None:
+        return []
+    rows = list(AttemptQuestion.objects.filter(attempt=attempt).order_by("position")[:5])
+    for row in rows:
+        row.answer, row.answered_at = ["A"], timezone.now()
+    fields = ("answer", "answered_at")
+
+    def sql():
+        return row_writes.update_if_in_state(
+            model=Attempt,
+            pk=attempt.pk,
+            field="state",
+            value=Attempt.State.IN_PROGRESS,
+            writes=[(AttemptQuestion, rows, fields)],
+        )
+
+    def orm():
+        with transaction.atomic():
+            if (
+                not Attempt.objects.select_for_update()
+                .filter(pk=attempt.pk, state=Attempt.State.IN_PROGRESS)
+                .exists()
+            ):
+                return False
+            AttemptQuestion.objects.bulk_update(rows, fields)
+            return True
+
+    return [
+        Pair(
+            "attempt: 5 answers written under the open attempt's lock (autosave)",
+            "learning/platform/row_writes.py",
+            sql,
+            orm,
+            in_transaction=True,
+        )
     ]
 
 
