@@ -978,14 +978,35 @@ def _guarded_write_pairs() -> list[Pair]:
             AttemptQuestion.objects.bulk_update(rows, fields)
             return True
 
+    graded = Attempt.objects.filter(state=Attempt.State.FINISHED, items__isnull=False).first()
+    graded_rows = list(AttemptQuestion.objects.filter(attempt=graded).order_by("position"))
+    closing = ("state", "submitted_at", "ended_by", "finished_at", "score", "passed")
+
+    def grade_sql():
+        row_writes.update_together(
+            (AttemptQuestion, graded_rows, ("awarded", "correct")), (Attempt, [graded], closing)
+        )
+
+    def grade_orm():
+        with transaction.atomic():
+            AttemptQuestion.objects.bulk_update(graded_rows, ("awarded", "correct"))
+            graded.save(update_fields=closing)
+
     return [
+        Pair(
+            f"attempt: {len(graded_rows)} grades and the closing written (submit)",
+            "learning/platform/row_writes.py",
+            grade_sql,
+            grade_orm,
+            in_transaction=True,
+        ),
         Pair(
             "attempt: 5 answers written under the open attempt's lock (autosave)",
             "learning/platform/row_writes.py",
             sql,
             orm,
             in_transaction=True,
-        )
+        ),
     ]
 
 
